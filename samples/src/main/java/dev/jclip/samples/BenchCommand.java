@@ -1,0 +1,13 @@
+package dev.jclip.samples;
+
+import picocli.CommandLine.Command;
+
+/** {@code clip bench <what>}: benchmarks that print figures measured side by side in one run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks (ops, tokenize, ...).",
+        subcommands = {
+        })
+public final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Override public void run() { spec.commandLine().usage(System.err); }
+}

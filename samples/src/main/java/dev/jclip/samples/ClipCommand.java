@@ -1,0 +1,33 @@
+package dev.jclip.samples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code clip} command line: {@code scripts/clip <command> [options]}. Each subcommand is
+ * its own class in this package; register new ones in {@code subcommands} below.
+ */
+@Command(name = "clip", mixinStandardHelpOptions = true,
+        description = "jclip: CLIP on libtorch from Java.",
+        subcommands = {
+                BenchCommand.class,
+                CommandLine.HelpCommand.class,
+        })
+public final class ClipCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new ClipCommand());
+        cl.setExecutionExceptionHandler((ex, line, parse) -> {
+            // A user-facing failure: one clear line, the stack only with JCLIP_DEBUG set.
+            if (System.getenv("JCLIP_DEBUG") != null) ex.printStackTrace();
+            line.getErr().println("clip " + line.getCommandName() + ": " + ex.getMessage());
+            return 1;
+        });
+        System.exit(cl.execute(args));
+    }
+}
