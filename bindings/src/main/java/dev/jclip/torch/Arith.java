@@ -1,0 +1,47 @@
+package dev.jclip.torch;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Arithmetic that libtorch's C ABI cannot express through the dispatcher because the schema has a
+ * {@code Scalar} (add/sub's {@code alpha}): it goes through the aten shim
+ * {@code aoti_torch_aten_subtract_Tensor}, which takes alpha as a double and dispatches normally
+ * (autograd and autocast included): {@code a + alpha*b == subtract(a, b, -alpha)}. Java numbers
+ * become 0-dim tensors typed the way PyTorch treats a Python number.
+ */
+final class Arith {
+    private Arith() {}
+
+    static Tensor add(Tensor a, Tensor b, double alpha) {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        int rc = NativeApi.aoti_torch_aten_subtract_Tensor(a.handle(), b.handle(), -alpha, out);
+        if (rc != 0) {
+            String why = ErrorCapture.replay(() -> {
+                int r = NativeApi.aoti_torch_aten_subtract_Tensor(a.handle(), b.handle(), -alpha, out);
+                if (r == 0) Tensor.adoptTemporary(out.get(JAVA_LONG, 0)).close();
+                return r;
+            });
+            throw new TorchException("aten::" + (alpha < 0 ? "sub" : "add") + ".Tensor failed" + (why != null ? ": " + why : "")
+                    + "\n  arguments: self=" + a.describe() + ", other=" + b.describe() + ", alpha=" + alpha);
+        }
+        return Tensor.adopt(out);
+    }
+
+    /**
+     * A 0-dim CPU tensor for a Java number used with {@code like}: float64 for floating tensors
+     * (promotion keeps {@code like}'s dtype, as with a Python float), float32 when {@code like} is
+     * integral and {@code v} is not a whole number, int64 otherwise. The caller closes it.
+     */
+    static Tensor scalarFor(Tensor like, double v) {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        DType dt = like.dtype();
+        int rc;
+        if (dt.isFloatingPoint()) rc = NativeApi.aoti_torch_scalar_to_tensor_float64(v, out);
+        else if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 0x1p62) rc = NativeApi.aoti_torch_scalar_to_tensor_int64((long) v, out);
+        else rc = NativeApi.aoti_torch_scalar_to_tensor_float32((float) v, out);
+        Dispatch.check(rc, "aoti_torch_scalar_to_tensor");
+        return Tensor.adoptTemporary(out.get(JAVA_LONG, 0));
+    }
+}

@@ -1,0 +1,490 @@
+package dev.jclip.torch;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A libtorch tensor: an owning handle to an {@code at::Tensor}. Closing frees it; a {@link Scope}
+ * closes every tensor created inside it except those kept; a {@link Cleaner} is only the safety net
+ * for tensors living outside any scope. Using a closed tensor throws {@link TorchException}.
+ *
+ * <pre>{@code
+ * try (Scope s = Scope.open()) {
+ *     Tensor a = Tensor.of(new float[]{1, 2, 3, 4}, 2, 2);
+ *     Tensor b = a.matmul(a).add(1.0).softmax(-1);
+ *     float[] out = b.toFloatArray();
+ * }
+ * }</pre>
+ *
+ * Creation lives in {@link Torch}, nn functions in {@link F}; this class has the metadata, data
+ * access and the per-tensor methods (each a thin call into the generated {@link Ops}).
+ */
+public final class Tensor implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final AtomicLong LIVE = new AtomicLong();
+    private static final boolean DEBUG = Boolean.getBoolean("jclip.debugTensors");
+
+    /** The native handle, shared with the Cleaner action (which must not reach the Tensor). */
+    private static final class Ref implements Runnable {
+        private static final VarHandle ADDR;
+        static {
+            try { ADDR = MethodHandles.lookup().findVarHandle(Ref.class, "address", long.class); }
+            catch (ReflectiveOperationException e) { throw new ExceptionInInitializerError(e); }
+        }
+        @SuppressWarnings("unused") private volatile long address;
+        Ref(long address) { this.address = address; }
+        long get() { return address; }
+        @Override public void run() {
+            long a = (long) ADDR.getAndSet(this, 0L);
+            if (a != 0) {
+                NativeApi.aoti_torch_delete_tensor_object(MemorySegment.ofAddress(a));
+                LIVE.decrementAndGet();
+            }
+        }
+    }
+
+    private final Ref ref;
+    Scope scope;
+    private Cleaner.Cleanable cleanable;
+    private Arena viewArena;
+    private MemorySegment backing;
+    private final Throwable createdAt;
+    private Throwable closedAt;
+
+    private Tensor(long address, boolean managed) {
+        this.ref = new Ref(address);
+        this.createdAt = DEBUG ? new Throwable("tensor created here") : null;
+        LIVE.incrementAndGet();
+        if (!managed) return;
+        Scope s = Scope.current();
+        if (s != null) s.add(this);
+        else cleanable = CLEANER.register(this, ref);
+    }
+
+    /** Wraps an owning handle returned by libtorch. */
+    static Tensor adopt(long address) {
+        if (address == 0) throw new TorchException("libtorch returned a null tensor handle");
+        return new Tensor(address, true);
+    }
+
+    /** Wraps a handle the caller closes itself right away (no scope, no Cleaner): short temporaries. */
+    static Tensor adoptTemporary(long address) {
+        if (address == 0) throw new TorchException("libtorch returned a null tensor handle");
+        return new Tensor(address, false);
+    }
+
+    static Tensor adopt(MemorySegment outSlot) { return adopt(outSlot.get(JAVA_LONG, 0)); }
+
+    /** Number of tensors currently alive (not closed) in this JVM. */
+    public static long liveCount() { return LIVE.get(); }
+
+    // ---- lifetime ----
+
+    /** Frees the native tensor now. Idempotent. */
+    @Override public void close() {
+        if (DEBUG && closedAt == null) closedAt = new Throwable("tensor closed here");
+        if (viewArena != null) { try { viewArena.close(); } catch (IllegalStateException ignored) { } viewArena = null; }
+        if (cleanable != null) cleanable.clean(); else ref.run();
+    }
+
+    public boolean isClosed() { return ref.get() == 0; }
+
+    /** Detaches this tensor from its scope: it survives the scope's close and is freed by {@link #close()} (or the Cleaner). */
+    public Tensor keep() {
+        if (scope != null) scope.release(this);
+        return this;
+    }
+
+    void leaveScopeToParent(Scope parent) {
+        scope = null;
+        if (parent != null) parent.add(this);
+        else if (cleanable == null && ref.get() != 0) cleanable = CLEANER.register(this, ref);
+    }
+
+    /** The handle for a call; throws if closed. */
+    MemorySegment handle() {
+        long a = ref.get();
+        if (a == 0) throw closedError("tensor");
+        if (backing != null && !backing.scope().isAlive()) {
+            throw new TorchException("tensor's memory segment was freed (its arena is closed); a tensor made with "
+                    + "Torch.fromSegment must not outlive the segment's arena");
+        }
+        return MemorySegment.ofAddress(a);
+    }
+
+    private TorchException closedError(String what) {
+        TorchException e = new TorchException("use of a closed " + what
+                + (DEBUG ? "" : " (run with -Djclip.debugTensors=true to record where it was created and closed)"));
+        if (createdAt != null) e.addSuppressed(createdAt);
+        if (closedAt != null) e.addSuppressed(closedAt);
+        return e;
+    }
+
+    boolean checkOpen(OpHandle op, int i) {
+        if (ref.get() == 0) {
+            TorchException e = closedError("tensor passed to " + op + " as argument " + i + " '"
+                    + op.schema.args().get(i).name() + "'");
+            throw e;
+        }
+        return true;
+    }
+
+    /** A new owning handle to this tensor (what the dispatcher consumes). */
+    long newHandle() {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        Dispatch.check(NativeApi.aoti_torch_new_tensor_handle(handle(), out), "aoti_torch_new_tensor_handle");
+        return out.get(JAVA_LONG, 0);
+    }
+
+    void setBacking(MemorySegment segment) { this.backing = segment; }
+
+    // ---- metadata ----
+
+    public int dim() {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        Dispatch.check(NativeApi.aoti_torch_get_dim(handle(), out), "aoti_torch_get_dim");
+        return (int) out.get(JAVA_LONG, 0);
+    }
+
+    public long[] shape() {
+        MemorySegment h = handle();
+        int n = dim();
+        MemorySegment out = Dispatch.FRAME.get().out;
+        Dispatch.check(NativeApi.aoti_torch_get_sizes(h, out), "aoti_torch_get_sizes");
+        return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
+    }
+
+    /** Size of dimension {@code d} (negative counts from the end). */
+    public long size(int d) {
+        long[] s = shape();
+        return s[Math.floorMod(d, Math.max(1, s.length))];
+    }
+
+    public long[] strides() {
+        MemorySegment h = handle();
+        int n = dim();
+        MemorySegment out = Dispatch.FRAME.get().out;
+        Dispatch.check(NativeApi.aoti_torch_get_strides(h, out), "aoti_torch_get_strides");
+        return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
+    }
+
+    public long numel() {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        Dispatch.check(NativeApi.aoti_torch_get_numel(handle(), out), "aoti_torch_get_numel");
+        return out.get(JAVA_LONG, 0);
+    }
+
+    public DType dtype() {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        Dispatch.check(NativeApi.aoti_torch_get_dtype(handle(), out), "aoti_torch_get_dtype");
+        return DType.fromCode(out.get(ValueLayout.JAVA_INT, 0));
+    }
+
+    public Device device() {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        MemorySegment h = handle();
+        Dispatch.check(NativeApi.aoti_torch_get_device_type(h, out), "aoti_torch_get_device_type");
+        int type = out.get(ValueLayout.JAVA_INT, 0);
+        Dispatch.check(NativeApi.aoti_torch_get_device_index(h, out), "aoti_torch_get_device_index");
+        return Device.fromCodes(type, out.get(ValueLayout.JAVA_INT, 0));
+    }
+
+    public boolean isContiguous() {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        Dispatch.check(NativeApi.aoti_torch_is_contiguous(handle(), out), "aoti_torch_is_contiguous");
+        return out.get(ValueLayout.JAVA_BOOLEAN, 0);
+    }
+
+    public long storageOffset() {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        Dispatch.check(NativeApi.aoti_torch_get_storage_offset(handle(), out), "aoti_torch_get_storage_offset");
+        return out.get(JAVA_LONG, 0);
+    }
+
+    /** {@code [2, 3] float32 cpu} (or {@code <closed>}): used in error messages. */
+    public String describe() {
+        if (isClosed()) return "<closed tensor>";
+        try {
+            return Arrays.toString(shape()) + " " + dtype() + " " + device();
+        } catch (RuntimeException e) {
+            return "<tensor>";
+        }
+    }
+
+    @Override public String toString() { return "Tensor" + describe(); }
+
+    // ---- data ----
+
+    /** Raw address of the first element (CPU or device memory). */
+    long dataAddress() {
+        MemorySegment out = Dispatch.FRAME.get().out;
+        Dispatch.check(NativeApi.aoti_torch_get_data_ptr(handle(), out), "aoti_torch_get_data_ptr");
+        return out.get(JAVA_LONG, 0);
+    }
+
+    /**
+     * A zero-copy view of this contiguous CPU tensor's elements. The view becomes inaccessible
+     * (IllegalStateException, not a crash) once the tensor is closed.
+     */
+    public MemorySegment asSegment() {
+        if (!device().equals(Device.CPU)) throw new TorchException("asSegment needs a CPU tensor, got " + describe());
+        if (!isContiguous()) throw new TorchException("asSegment needs a contiguous tensor (call contiguous()), got strides "
+                + Arrays.toString(strides()));
+        if (viewArena == null) viewArena = Arena.ofShared();
+        long bytes = numel() * dtype().byteSize();
+        return MemorySegment.ofAddress(dataAddress()).reinterpret(bytes, viewArena, null);
+    }
+
+    /** This tensor as a contiguous CPU tensor of {@code dtype} (this itself when it already is one). */
+    private Tensor hostCopy(DType dtype) {
+        if (device().equals(Device.CPU) && dtype() == dtype && isContiguous()) return this;
+        try (Scope s = Scope.open()) {
+            return s.keep(to(Device.CPU, dtype).contiguous());
+        }
+    }
+
+    private <T> T readHost(DType dt, java.util.function.Function<MemorySegment, T> read) {
+        Tensor h = hostCopy(dt);
+        try {
+            long bytes = h.numel() * dt.byteSize();
+            return read.apply(MemorySegment.ofAddress(h.dataAddress()).reinterpret(bytes));
+        } finally {
+            if (h != this) h.close();
+        }
+    }
+
+    public float[] toFloatArray() { return readHost(DType.F32, m -> m.toArray(ValueLayout.JAVA_FLOAT)); }
+    public double[] toDoubleArray() { return readHost(DType.F64, m -> m.toArray(ValueLayout.JAVA_DOUBLE)); }
+    public long[] toLongArray() { return readHost(DType.I64, m -> m.toArray(JAVA_LONG)); }
+    public int[] toIntArray() { return readHost(DType.I32, m -> m.toArray(ValueLayout.JAVA_INT)); }
+    public byte[] toByteArray() { return readHost(DType.U8, m -> m.toArray(ValueLayout.JAVA_BYTE)); }
+    public boolean[] toBooleanArray() {
+        byte[] b = readHost(DType.BOOL, m -> m.toArray(ValueLayout.JAVA_BYTE));
+        boolean[] out = new boolean[b.length];
+        for (int i = 0; i < b.length; i++) out[i] = b[i] != 0;
+        return out;
+    }
+
+    /** The single value of a one-element tensor, as a double. */
+    public double item() {
+        requireOneElement();
+        MemorySegment out = Dispatch.FRAME.get().out;
+        try (Scope s = Scope.open()) {
+            Tensor d = dtype() == DType.F64 ? this : to(DType.F64);
+            Dispatch.check(NativeApi.aoti_torch_item_float64(d.handle(), out), "aoti_torch_item_float64");
+        }
+        return out.get(ValueLayout.JAVA_DOUBLE, 0);
+    }
+
+    /** The single value of a one-element integer/bool tensor, as a long. */
+    public long itemLong() {
+        requireOneElement();
+        MemorySegment out = Dispatch.FRAME.get().out;
+        try (Scope s = Scope.open()) {
+            Tensor d = dtype() == DType.I64 ? this : to(DType.I64);
+            Dispatch.check(NativeApi.aoti_torch_item_int64(d.handle(), out), "aoti_torch_item_int64");
+        }
+        return out.get(JAVA_LONG, 0);
+    }
+
+    public boolean itemBool() { return itemLong() != 0; }
+
+    private void requireOneElement() {
+        long n = numel();
+        if (n != 1) throw new TorchException("item() needs a tensor with one element, got " + describe());
+    }
+
+    // ---- conversion ----
+
+    public Tensor to(Device device, DType dtype) { return Ops.to(this, dtype, device, null, false, false, null); }
+    public Tensor to(Device device) { return Ops.to(this, null, device, null, false, false, null); }
+    public Tensor to(DType dtype) { return Ops.to(this, dtype, null, null, false, false, null); }
+    public Tensor contiguous() { return Ops.contiguous(this, MemoryFormat.CONTIGUOUS); }
+    public Tensor copy() { return Ops.clone(this, null); }
+
+    // ---- autograd ----
+
+    public Tensor requiresGrad(boolean on) {
+        Dispatch.check(NativeApi.torch_set_requires_grad(handle(), on), "torch_set_requires_grad");
+        return this;
+    }
+
+    public boolean requiresGrad() {
+        return NativeApi._ZNK3c1010TensorImpl13requires_gradEv(implPointer());
+    }
+
+    /** The accumulated gradient, or null when there is none. A new tensor sharing the gradient's memory. */
+    public Tensor grad() { return Autograd.grad(this); }
+
+    /** Replaces the gradient ({@code null} drops it, like PyTorch's {@code zero_grad(set_to_none=True)}). */
+    public void setGrad(Tensor grad) {
+        Autograd.setGrad(this, grad);
+    }
+
+    MemorySegment implPointer() {
+        return MemorySegment.ofAddress(handle().reinterpret(8).get(JAVA_LONG, 0));
+    }
+
+    /** Backpropagates from this scalar (or with {@code gradient} for non-scalars). */
+    public void backward() { Autograd.backward(this, null, false); }
+
+    public void backward(Tensor gradient, boolean retainGraph) { Autograd.backward(this, gradient, retainGraph); }
+
+    public Tensor detach() { return Ops.detach(this); }
+
+    // ---- shape ----
+
+    public Tensor view(long... shape) { return Ops.view(this, shape); }
+    public Tensor reshape(long... shape) { return Ops.reshape(this, shape); }
+    public Tensor permute(long... dims) { return Ops.permute(this, dims); }
+    public Tensor transpose(long d0, long d1) { return Ops.transpose(this, d0, d1); }
+    /** Transpose of a 2-D tensor. */
+    public Tensor t() { return Ops.t(this); }
+    public Tensor squeeze() { return Ops.squeeze(this); }
+    public Tensor squeeze(long dim) { return Ops.squeezeDim(this, dim); }
+    public Tensor unsqueeze(long dim) { return Ops.unsqueeze(this, dim); }
+    public Tensor flatten(long start, long end) { return Ops.flatten(this, start, end); }
+    public Tensor flatten() { return Ops.flatten(this, 0, -1); }
+    public Tensor narrow(long dim, long start, long length) { return Ops.narrow(this, dim, start, length); }
+    public Tensor select(long dim, long index) { return Ops.select(this, dim, index); }
+    public Tensor slice(long dim, long start, long end, long step) { return Ops.slice(this, dim, start, end, step); }
+    public Tensor slice(long dim, long start, long end) { return Ops.slice(this, dim, start, end, 1); }
+    /** Advanced indexing {@code self[i0, i1, ...]} with index tensors (null = ':' for that dim). */
+    public Tensor index(Tensor... indices) { return Ops.index(this, indices); }
+    public Tensor indexSelect(long dim, Tensor index) { return Ops.indexSelect(this, dim, index); }
+    public Tensor gather(long dim, Tensor index) { return Ops.gather(this, dim, index, false); }
+    public Tensor expand(long... shape) { return Ops.expand(this, shape, false); }
+    public Tensor expandAs(Tensor other) { return expand(other.shape()); }
+    public Tensor repeat(long... repeats) { return Ops.repeat(this, repeats); }
+    public Tensor flip(long... dims) { return Ops.flip(this, dims); }
+    public Tensor[] chunk(long chunks, long dim) { return Ops.chunk(this, chunks, dim); }
+    public Tensor[] split(long size, long dim) { return Ops.split(this, size, dim); }
+    public Tensor[] split(long[] sizes, long dim) { return Ops.splitWithSizes(this, sizes, dim); }
+    public Tensor[] unbind(long dim) { return Ops.unbind(this, dim); }
+    public Tensor triu(long diagonal) { return Ops.triu(this, diagonal); }
+    public Tensor tril(long diagonal) { return Ops.tril(this, diagonal); }
+
+    // ---- elementwise math ----
+
+    public Tensor add(Tensor other) { return Arith.add(this, other, 1.0); }
+    public Tensor add(double v) { try (Tensor s = Arith.scalarFor(this, v)) { return Arith.add(this, s, 1.0); } }
+    /** {@code this + alpha * other}. */
+    public Tensor add(Tensor other, double alpha) { return Arith.add(this, other, alpha); }
+    public Tensor sub(Tensor other) { return Arith.add(this, other, -1.0); }
+    public Tensor sub(double v) { try (Tensor s = Arith.scalarFor(this, v)) { return Arith.add(this, s, -1.0); } }
+    public Tensor mul(Tensor other) { return Ops.mul(this, other); }
+    public Tensor mul(double v) { try (Tensor s = Arith.scalarFor(this, v)) { return Ops.mul(this, s); } }
+    public Tensor div(Tensor other) { return Ops.div(this, other); }
+    public Tensor div(double v) { try (Tensor s = Arith.scalarFor(this, v)) { return Ops.div(this, s); } }
+    public Tensor neg() { return Ops.neg(this); }
+    public Tensor abs() { return Ops.abs(this); }
+    public Tensor exp() { return Ops.exp(this); }
+    public Tensor log() { return Ops.log(this); }
+    public Tensor sqrt() { return Ops.sqrt(this); }
+    public Tensor rsqrt() { return Ops.rsqrt(this); }
+    public Tensor square() { return Ops.square(this); }
+    public Tensor reciprocal() { return Ops.reciprocal(this); }
+    public Tensor sign() { return Ops.sign(this); }
+    public Tensor sin() { return Ops.sin(this); }
+    public Tensor cos() { return Ops.cos(this); }
+    public Tensor tanh() { return Ops.tanh(this); }
+    public Tensor sigmoid() { return Ops.sigmoid(this); }
+    public Tensor relu() { return Ops.relu(this); }
+    public Tensor floor() { return Ops.floor(this); }
+    public Tensor round() { return Ops.round(this); }
+    public Tensor pow(Tensor exponent) { return Ops.pow(this, exponent); }
+    public Tensor pow(double exponent) { try (Tensor s = Arith.scalarFor(this, exponent)) { return Ops.pow(this, s); } }
+    public Tensor clamp(Tensor min, Tensor max) { return Ops.clamp(this, min, max); }
+    public Tensor clamp(double min, double max) {
+        try (Tensor lo = Arith.scalarFor(this, min); Tensor hi = Arith.scalarFor(this, max)) { return Ops.clamp(this, lo, hi); }
+    }
+    public Tensor clampMin(double min) { try (Tensor s = Arith.scalarFor(this, min)) { return Ops.clampMin(this, s); } }
+    public Tensor clampMax(double max) { try (Tensor s = Arith.scalarFor(this, max)) { return Ops.clampMax(this, s); } }
+    public Tensor maximum(Tensor other) { return Ops.maximum(this, other); }
+    public Tensor minimum(Tensor other) { return Ops.minimum(this, other); }
+    /** {@code where(condition, this, other)}. */
+    public Tensor where(Tensor condition, Tensor other) { return Ops.where(condition, this, other); }
+    public Tensor maskedFill(Tensor mask, double value) {
+        try (Tensor s = Arith.scalarFor(this, value)) { return Ops.maskedFill(this, mask, s); }
+    }
+
+    // ---- comparisons and logic ----
+
+    public Tensor eq(Tensor o) { return Ops.eq(this, o); }
+    public Tensor ne(Tensor o) { return Ops.ne(this, o); }
+    public Tensor lt(Tensor o) { return Ops.lt(this, o); }
+    public Tensor le(Tensor o) { return Ops.le(this, o); }
+    public Tensor gt(Tensor o) { return Ops.gt(this, o); }
+    public Tensor ge(Tensor o) { return Ops.ge(this, o); }
+    public Tensor eq(double v) { try (Tensor s = Arith.scalarFor(this, v)) { return Ops.eq(this, s); } }
+    public Tensor lt(double v) { try (Tensor s = Arith.scalarFor(this, v)) { return Ops.lt(this, s); } }
+    public Tensor gt(double v) { try (Tensor s = Arith.scalarFor(this, v)) { return Ops.gt(this, s); } }
+    public Tensor logicalAnd(Tensor o) { return Ops.logicalAnd(this, o); }
+    public Tensor logicalOr(Tensor o) { return Ops.logicalOr(this, o); }
+    public Tensor logicalXor(Tensor o) { return Ops.logicalXor(this, o); }
+    public Tensor logicalNot() { return Ops.logicalNot(this); }
+    public Tensor isnan() { return Ops.isnan(this); }
+    public Tensor isfinite() { return Ops.isfinite(this); }
+    public Tensor any() { return Ops.any(this); }
+    public Tensor all() { return Ops.all(this); }
+
+    // ---- linear algebra ----
+
+    public Tensor matmul(Tensor o) { return Ops.matmul(this, o); }
+    public Tensor mm(Tensor o) { return Ops.mm(this, o); }
+    public Tensor bmm(Tensor o) { return Ops.bmm(this, o); }
+
+    // ---- reductions ----
+
+    public Tensor sum() { return Ops.sum(this, null); }
+    public Tensor sum(long dim, boolean keepdim) { return Ops.sumDim(this, new long[]{dim}, keepdim, null); }
+    public Tensor sum(long[] dims, boolean keepdim) { return Ops.sumDim(this, dims, keepdim, null); }
+    public Tensor mean() { return Ops.mean(this, null); }
+    public Tensor mean(long dim, boolean keepdim) { return Ops.meanDim(this, new long[]{dim}, keepdim, null); }
+    public Tensor mean(long[] dims, boolean keepdim) { return Ops.meanDim(this, dims, keepdim, null); }
+    /** Variance over {@code dim} ({@code unbiased}: divide by n-1). */
+    public Tensor var(long dim, boolean unbiased, boolean keepdim) { return Ops.varDim(this, new long[]{dim}, unbiased, keepdim); }
+    public Tensor max() { return Ops.maxAll(this); }
+    /** {@code [values, indices]} of the maximum over {@code dim}. */
+    public Tensor[] max(long dim, boolean keepdim) { return Ops.maxDim(this, dim, keepdim); }
+    public Tensor min() { return Ops.minAll(this); }
+    public Tensor[] min(long dim, boolean keepdim) { return Ops.minDim(this, dim, keepdim); }
+    public Tensor argmax(long dim, boolean keepdim) { return Ops.argmax(this, (Long) dim, keepdim); }
+    public Tensor argmax() { return Ops.argmax(this, null, false); }
+    public Tensor argmin(long dim, boolean keepdim) { return Ops.argmin(this, (Long) dim, keepdim); }
+    /** {@code [values, indices]} of the k largest along {@code dim}, sorted. */
+    public Tensor[] topk(long k, long dim) { return Ops.topk(this, k, dim, true, true); }
+    public Tensor[] sort(long dim, boolean descending) { return Ops.sort(this, dim, descending); }
+    public Tensor argsort(long dim, boolean descending) { return Ops.argsort(this, dim, descending); }
+    public Tensor cumsum(long dim) { return Ops.cumsum(this, dim, null); }
+    public Tensor softmax(long dim) { return Ops.softmax(this, dim, null); }
+    public Tensor logSoftmax(long dim) { return Ops.logSoftmax(this, dim, null); }
+    /** Euclidean norm over {@code dim}. */
+    public Tensor norm(long dim, boolean keepdim) { return Ops.norm(this, new long[]{dim}, keepdim); }
+    /** {@code this / max(||this||_2 over dim, eps)} (PyTorch's {@code F.normalize}, p = 2). */
+    public Tensor normalize(long dim, double eps) {
+        try (Scope s = Scope.open()) {
+            return s.keep(div(norm(dim, true).clampMin(eps).expandAs(this)));
+        }
+    }
+    public Tensor normalize(long dim) { return normalize(dim, 1e-12); }
+
+    // ---- in place ----
+
+    public Tensor zero_() { Ops.zero_(this).close(); return this; }
+    public Tensor copy_(Tensor src) { Ops.copy_(this, src, false).close(); return this; }
+    public Tensor fill_(double value) {
+        Dispatch.check(NativeApi.aoti_torch_aten_fill__Scalar(handle(), value), "aten::fill_.Scalar");
+        return this;
+    }
+    public Tensor mul_(Tensor other) { Ops.mul_(this, other).close(); return this; }
+    public Tensor mul_(double v) { try (Tensor s = Arith.scalarFor(this, v)) { return mul_(s); } }
+}
