@@ -109,7 +109,7 @@ public final class ImageDecoder {
                 List<String> fatal = new ArrayList<>();
                 reader.addIIOReadWarningListener(truncationListener(fatal));
                 String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-                image = PilModes.read(reader, format);
+                image = PilModes.read(reader, format, bytes);
                 if (!fatal.isEmpty()) {
                     throw new ImageDecodeException(name, "truncated or corrupt " + format + " data ("
                             + String.join("; ", fatal) + ")");

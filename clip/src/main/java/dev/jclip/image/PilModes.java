@@ -39,10 +39,10 @@ final class PilModes {
     private PilModes() {
     }
 
-    static DecodedImage read(ImageReader reader, String format) throws IOException {
+    static DecodedImage read(ImageReader reader, String format, byte[] bytes) throws IOException {
         return switch (format) {
             case "png" -> readPng(reader);
-            case "jpeg", "jpg" -> readJpeg(reader);
+            case "jpeg", "jpg" -> readJpeg(reader, bytes);
             default -> fromBufferedImage(reader.read(0), format);
         };
     }
@@ -61,7 +61,8 @@ final class PilModes {
         int h = bi.getHeight();
         int rasterBits = r.getSampleModel().getSampleSize(0);
         return switch (colorType) {
-            case "Palette" -> DecodedImage.ofPalette(w, h, samples(r, 1, 0), palette((IndexColorModel) bi.getColorModel()));
+            case "Palette" -> DecodedImage.ofPalette(w, h, samples(r, 1, 0),
+                    palette((IndexColorModel) bi.getColorModel(), paletteEntries(md, (IndexColorModel) bi.getColorModel())));
             case "Grayscale" -> {
                 if (depth == 16) {
                     yield DecodedImage.ofInt(w, h, r.getSamples(0, 0, w, h, 0, (int[]) null));
@@ -69,7 +70,7 @@ final class PilModes {
                 // ImageIO keeps 1/2/4-bit grey as raw levels unless tRNS made it expand to 8 bits
                 int levels = rasterBits == depth ? (1 << depth) - 1 : 255;
                 if (depth == 1) {
-                    yield DecodedImage.of8(ImageMode.ONE, w, h, scaled(r, 1, levels, 1));
+                    yield DecodedImage.of8(ImageMode.ONE, w, h, scaled(r, 1, levels, 255));
                 }
                 yield DecodedImage.of8(ImageMode.L, w, h, scaled(r, 1, levels, 255));
             }
@@ -80,14 +81,19 @@ final class PilModes {
         };
     }
 
-    private static DecodedImage readJpeg(ImageReader reader) throws IOException {
-        ImageTypeSpecifier raw = reader.getRawImageType(0);
-        int csType = raw == null ? -1 : raw.getColorModel().getColorSpace().getType();
-        if (csType == ColorSpace.TYPE_CMYK && reader.canReadRaster()) {
+    private static DecodedImage readJpeg(ImageReader reader, byte[] bytes) throws IOException {
+        JpegHeader header = JpegHeader.parse(bytes);
+        if (header != null && header.components() == 4 && reader.canReadRaster()) {
+            // libjpeg (hence Pillow) decodes 4 components as CMYK, or YCCK with Adobe transform 2;
+            // the raw raster avoids ImageIO's ICC colour management
             Raster r = reader.readRaster(0, null);
             byte[] px = highBytes(r, 4, r.getSampleModel().getSampleSize(0));
-            for (int i = 0; i < px.length; i++) {
-                px[i] = (byte) ~px[i]; // Pillow's "CMYK;I" raw mode: Adobe stores CMYK inverted
+            if (header.adobeTransform() == 2) {
+                JpegHeader.ycckToPillowCmyk(px);
+            } else {
+                for (int i = 0; i < px.length; i++) {
+                    px[i] = (byte) ~px[i]; // Pillow's "CMYK;I" raw mode: Adobe stores CMYK inverted
+                }
             }
             return DecodedImage.of8(ImageMode.CMYK, r.getWidth(), r.getHeight(), px);
         }
@@ -161,11 +167,27 @@ final class PilModes {
         return (pal[i * 3] & 0xFF) == v && (pal[i * 3 + 1] & 0xFF) == v && (pal[i * 3 + 2] & 0xFF) == v;
     }
 
+    /** Entries in the PNG's PLTE chunk (ImageIO pads its colour model to 2^depth with black). */
+    private static int paletteEntries(IIOMetadata md, IndexColorModel icm) {
+        Node plte = child(md.getAsTree("javax_imageio_png_1.0"), "PLTE");
+        int n = 0;
+        if (plte != null) {
+            for (Node e = plte.getFirstChild(); e != null; e = e.getNextSibling()) {
+                n++;
+            }
+        }
+        return n > 0 ? Math.min(n, icm.getMapSize()) : icm.getMapSize();
+    }
+
     /** 768-byte RGB palette: the model's entries, then Pillow's default grey ramp. */
     static byte[] palette(IndexColorModel icm) {
+        return palette(icm, icm.getMapSize());
+    }
+
+    private static byte[] palette(IndexColorModel icm, int entries) {
         byte[] pal = new byte[3 * DecodedImage.PALETTE_ENTRIES];
         for (int i = 0; i < DecodedImage.PALETTE_ENTRIES; i++) {
-            boolean defined = i < icm.getMapSize();
+            boolean defined = i < entries;
             pal[i * 3] = (byte) (defined ? icm.getRed(i) : i);
             pal[i * 3 + 1] = (byte) (defined ? icm.getGreen(i) : i);
             pal[i * 3 + 2] = (byte) (defined ? icm.getBlue(i) : i);
