@@ -1,0 +1,153 @@
+package dev.jclip.image;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+
+/**
+ * The CLIP image transform ({@code clip.clip._transform(n_px)}) with the reference's exact
+ * semantics, on the CPU in plain Java:
+ * <ol>
+ *   <li>{@code Resize(n_px, BICUBIC)}: shorter side to {@code n_px}, longer side
+ *       {@code int(n_px * long / short)}; skipped when the size is already right; done in the
+ *       image's own mode by {@link PillowResample} (palette/bilevel nearest, RGBA/LA
+ *       premultiplied);</li>
+ *   <li>{@code CenterCrop(n_px)} with offsets {@code int(round((size - n_px) / 2))}, Python's
+ *       round half to even;</li>
+ *   <li>{@code convert("RGB")} ({@link PillowConvert}: alpha dropped, not composited);</li>
+ *   <li>{@code ToTensor()}: {@code uint8 / 255} in float32, CHW;</li>
+ *   <li>{@code Normalize(MEAN, STD)}: {@code (x - mean) / std} in float32.</li>
+ * </ol>
+ * The output of one image is {@code 3 * n_px * n_px} floats in CHW order, bit-exact with the
+ * reference on the fixture set (see {@code docs/image.md}).
+ *
+ * <pre>{@code
+ * ClipPreprocess pre = new ClipPreprocess(224);
+ * float[] chw = pre.preprocess(Path.of("cat.jpg"));          // [3, 224, 224] flattened
+ * float[] batch = new float[n * pre.floatsPerImage()];
+ * for (int i = 0; i < n; i++) pre.preprocessInto(images[i], batch, i * pre.floatsPerImage());
+ * }</pre>
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ClipPreprocess {
+    /** CLIP's per-channel mean (R, G, B), as float32 like the reference's tensor. */
+    public static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+    /** CLIP's per-channel standard deviation (R, G, B), as float32. */
+    public static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
+
+    private final int nPx;
+    private final ImageDecoder decoder;
+    /** float32 result of {@code ((v / 255f) - mean) / std} for each uint8 v and channel. */
+    private final float[][] lut = new float[3][256];
+
+    /** A transform to {@code nPx x nPx} with the default decoder (EXIF orientation applied). */
+    public ClipPreprocess(int nPx) {
+        this(nPx, ImageDecoder.defaults());
+    }
+
+    /** A transform to {@code nPx x nPx} reading files with {@code decoder}. */
+    public ClipPreprocess(int nPx, ImageDecoder decoder) {
+        if (nPx <= 0) {
+            throw new IllegalArgumentException("n_px must be positive, got " + nPx);
+        }
+        this.nPx = nPx;
+        this.decoder = decoder;
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                // same float32 operations, in the same order, as ToTensor + Normalize
+                lut[c][v] = (v / 255f - MEAN[c]) / STD[c];
+            }
+        }
+    }
+
+    /** Output side length {@code n_px}. */
+    public int size() {
+        return nPx;
+    }
+
+    /** Floats per image: {@code 3 * n_px * n_px}. */
+    public int floatsPerImage() {
+        return 3 * nPx * nPx;
+    }
+
+    public ImageDecoder decoder() {
+        return decoder;
+    }
+
+    /** Decodes and transforms one file; throws {@link ImageDecodeException} for a bad file. */
+    public float[] preprocess(Path file) {
+        return preprocess(decoder.decode(file));
+    }
+
+    /** Transforms one decoded image to {@code 3 * n_px * n_px} floats, CHW. */
+    public float[] preprocess(DecodedImage image) {
+        float[] out = new float[floatsPerImage()];
+        preprocessInto(image, out, 0);
+        return out;
+    }
+
+    /** Writes the CHW floats of {@code image} to {@code dst[offset ..]}. */
+    public void preprocessInto(DecodedImage image, float[] dst, int offset) {
+        if (offset < 0 || offset > dst.length - floatsPerImage()) {
+            throw new IndexOutOfBoundsException("need " + floatsPerImage() + " floats at offset " + offset
+                    + ", destination holds " + dst.length);
+        }
+        byte[] rgb = resizedCroppedRgb(image);
+        int plane = nPx * nPx;
+        for (int c = 0; c < 3; c++) {
+            float[] t = lut[c];
+            int base = offset + c * plane;
+            for (int i = 0; i < plane; i++) {
+                dst[base + i] = t[rgb[i * 3 + c] & 0xFF];
+            }
+        }
+    }
+
+    /** Writes the CHW floats of {@code image} at {@code dst}'s position and advances it. */
+    public void preprocessInto(DecodedImage image, FloatBuffer dst) {
+        if (dst.remaining() < floatsPerImage()) {
+            throw new IndexOutOfBoundsException("need " + floatsPerImage() + " floats, buffer has "
+                    + dst.remaining() + " remaining");
+        }
+        byte[] rgb = resizedCroppedRgb(image);
+        int plane = nPx * nPx;
+        int pos = dst.position();
+        for (int c = 0; c < 3; c++) {
+            float[] t = lut[c];
+            for (int i = 0; i < plane; i++) {
+                dst.put(pos + c * plane + i, t[rgb[i * 3 + c] & 0xFF]);
+            }
+        }
+        dst.position(pos + floatsPerImage());
+    }
+
+    /**
+     * Steps 1-3 only: the {@code n_px x n_px} RGB uint8 pixels (HWC, interleaved) the tensor is
+     * made from. Useful to inspect or to feed a GPU normalisation.
+     */
+    public byte[] resizedCroppedRgb(DecodedImage image) {
+        int[] size = resizedSize(image.width(), image.height(), nPx);
+        DecodedImage resized = PillowResample.resize(image, size[0], size[1], ResampleFilter.BICUBIC);
+        int top = cropOffset(resized.height(), nPx);
+        int left = cropOffset(resized.width(), nPx);
+        DecodedImage cropped = resized.width() == nPx && resized.height() == nPx
+                ? resized : resized.crop(left, top, nPx, nPx);
+        return PillowConvert.toRgbBytes(cropped);
+    }
+
+    /**
+     * torchvision's {@code Resize(int)} output size {@code {width, height}}: the shorter side
+     * becomes {@code n}, the longer {@code int(n * long / short)} (truncated).
+     */
+    public static int[] resizedSize(int width, int height, int n) {
+        int shorter = Math.min(width, height);
+        int longer = Math.max(width, height);
+        int newLong = (int) ((double) ((long) n * longer) / shorter);
+        return width <= height ? new int[] {n, newLong} : new int[] {newLong, n};
+    }
+
+    /** {@code int(round((size - n) / 2))} with Python's round half to even. */
+    public static int cropOffset(int size, int n) {
+        return (int) Math.rint((size - n) / 2.0);
+    }
+}
