@@ -80,7 +80,7 @@ public final class LibTorch {
             throw new TorchException("external libtorch: no libtorch_cpu.so in " + dir.toAbsolutePath()
                     + " (set -Djclip.libtorch / JCLIP_LIBTORCH to a LibTorch lib/ folder or a PyTorch torch/lib folder)");
         }
-        String version = readVersion(dir).orElse("unknown (>= 2.10 required)");
+        String version = readVersion(dir).or(() -> versionFromPath(dir)).orElse("unknown (>= 2.10 required)");
         return open(Mode.EXTERNAL, dir, version);
     }
 
@@ -88,7 +88,7 @@ public final class LibTorch {
         Path dir;
         try {
             // Loads libtorch_cpu.so & co. and the JNI library; returns their extracted paths.
-            String[] loaded = org.bytedeco.javacpp.Loader.load(new Class<?>[]{org.bytedeco.pytorch.global.torch.class}, true);
+            String[] loaded = org.bytedeco.javacpp.Loader.load(new Class<?>[]{org.bytedeco.pytorch.global.torch.class}, false);
             dir = null;
             for (String f : loaded) {
                 if (f == null) continue;
@@ -131,6 +131,12 @@ public final class LibTorch {
         };
         boolean cuda = Files.isRegularFile(dir.resolve("libtorch_cuda.so"));
         return new LibTorch(mode, dir, version, lookup, cuda);
+    }
+
+    /** A Bytedeco cache folder names its jar: {@code .../pytorch-2.10.0-1.5.13-linux-x86_64.jar/...}. */
+    private static Optional<String> versionFromPath(Path dir) {
+        Matcher m = Pattern.compile("pytorch-(\\d+\\.\\d+\\.\\d+)-").matcher(dir.toAbsolutePath().toString());
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** Reads the version from a pip install ({@code ../version.py}) or a LibTorch zip ({@code ../build-version}). */

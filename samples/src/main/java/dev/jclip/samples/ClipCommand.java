@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
  * its own class in this package; register new ones in {@code subcommands} below.
  */
 @Command(name = "clip", mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
         description = "jclip: CLIP on libtorch from Java.",
         subcommands = {
+                VersionCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,
         })

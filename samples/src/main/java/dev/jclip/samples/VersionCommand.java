@@ -1,0 +1,36 @@
+package dev.jclip.samples;
+
+import dev.jclip.torch.LibTorch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+import java.util.concurrent.Callable;
+
+/** {@code clip version}: jclip and libtorch versions, libtorch's folder, the mode and the devices. */
+@Command(name = "version", mixinStandardHelpOptions = true,
+        description = "Print the jclip version, the libtorch version and path, the mode (embedded/external) and the devices found.")
+public final class VersionCommand implements Callable<Integer> {
+    /** The jclip version, from the jar manifest (or the build's POM version when run from classes). */
+    public static String jclipVersion() {
+        String v = VersionCommand.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+
+    @Override public Integer call() {
+        LibTorch lt = LibTorch.get();
+        System.out.println("jclip     " + jclipVersion());
+        System.out.println("libtorch  " + lt.version());
+        System.out.println("path      " + lt.directory());
+        System.out.println("mode      " + lt.mode().name().toLowerCase(java.util.Locale.ROOT)
+                + (lt.hasJni() ? " (FFM core + Bytedeco JNI bridge)" : " (FFM core only)"));
+        System.out.println("cuda      " + (lt.isCudaBuild() ? "CUDA build, " + lt.cudaDeviceCount() + " device(s)" : "CPU build"));
+        System.out.println("devices   " + lt.devices());
+        System.out.println("java      " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        return 0;
+    }
+
+    /** For {@code clip --version}. */
+    public static final class Provider implements IVersionProvider {
+        @Override public String[] getVersion() { return new String[]{"jclip " + jclipVersion()}; }
+    }
+}
