@@ -1,0 +1,145 @@
+package dev.jclip.train;
+
+import dev.jclip.torch.DType;
+import dev.jclip.torch.Ops;
+import dev.jclip.torch.Scope;
+import dev.jclip.torch.Tensor;
+import dev.jclip.torch.Torch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AdamW through libtorch's fused kernel ({@code aten::_fused_adamw_}), CLIP's defaults
+ * (betas 0.9/0.98, eps 1e-6, weight decay 0.2), in two groups: weight decay on matrices, none on
+ * gains, biases, embeddings and {@code logit_scale} (see {@link #decays}).
+ *
+ * <pre>{@code
+ * AdamW opt = new AdamW(model.namedParameters(), AdamW.Options.clip());
+ * loss.backward();
+ * opt.step(lr);
+ * opt.zeroGrad();
+ * }</pre>
+ *
+ * State (first and second moments, the step count per parameter) lives outside any scope and is
+ * exposed by name for checkpoints ({@link #state()}, {@link #loadState}).
+ */
+public final class AdamW implements AutoCloseable {
+    /** Hyper-parameters; {@link #clip()} are CLIP's. */
+    public record Options(double beta1, double beta2, double eps, double weightDecay) {
+        public Options {
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
+            if (!(eps > 0)) throw new IllegalArgumentException("eps must be positive, got " + eps);
+            if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+        }
+        public static Options clip() { return new Options(0.9, 0.98, 1e-6, 0.2); }
+        public Options withWeightDecay(double wd) { return new Options(beta1, beta2, eps, wd); }
+    }
+
+    private final Options options;
+    private final Map<String, Tensor> params;
+    private final List<String> decayNames = new ArrayList<>();
+    private final List<String> plainNames = new ArrayList<>();
+    private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
+    private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
+    private final Map<String, Tensor> steps = new LinkedHashMap<>();
+
+    public AdamW(Map<String, Tensor> namedParameters, Options options) {
+        this.options = options;
+        this.params = new LinkedHashMap<>(namedParameters);
+        for (var e : params.entrySet()) {
+            Tensor p = e.getValue();
+            (decays(e.getKey(), p) ? decayNames : plainNames).add(e.getKey());
+            // Moments in the parameter's dtype (fp32 master weights), step counts as float32 scalars as torch keeps them.
+            expAvg.put(e.getKey(), Torch.zerosLike(p).keep());
+            expAvgSq.put(e.getKey(), Torch.zerosLike(p).keep());
+            steps.put(e.getKey(), Torch.zeros(DType.F32).keep());
+        }
+    }
+
+    /**
+     * Whether {@code name} gets weight decay: open_clip's rule (not for tensors of rank < 2, i.e.
+     * gains and biases, nor {@code logit_scale}) plus CLIP's "no decay on embeddings" (token and
+     * positional embeddings are matrices).
+     */
+    public static boolean decays(String name, Tensor p) {
+        if (p.dim() < 2) return false;
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return !(n.contains("bias") || n.contains("logit_scale") || n.contains("embedding"));
+    }
+
+    public Options options() { return options; }
+
+    /** Names of the parameters that get weight decay. */
+    public List<String> decayed() { return List.copyOf(decayNames); }
+
+    /** One update with learning rate {@code lr} for every parameter that has a gradient. */
+    public void step(double lr) {
+        group(decayNames, lr, options.weightDecay());
+        group(plainNames, lr, 0.0);
+    }
+
+    private void group(List<String> names, double lr, double wd) {
+        List<Tensor> ps = new ArrayList<>(), gs = new ArrayList<>(), m = new ArrayList<>(), v = new ArrayList<>(), st = new ArrayList<>();
+        try (Scope s = Scope.open()) {
+            for (String n : names) {
+                Tensor g = params.get(n).grad();
+                if (g == null) continue;
+                ps.add(params.get(n));
+                gs.add(g);
+                m.add(expAvg.get(n));
+                v.add(expAvgSq.get(n));
+                st.add(steps.get(n));
+            }
+            if (ps.isEmpty()) return;
+            Ops.fusedAdamw_(ps.toArray(Tensor[]::new), gs.toArray(Tensor[]::new), m.toArray(Tensor[]::new), v.toArray(Tensor[]::new),
+                    new Tensor[0], st.toArray(Tensor[]::new), lr, options.beta1(), options.beta2(), wd, options.eps(),
+                    false, false, null, null);
+        }
+    }
+
+    /** Drops every gradient (PyTorch's {@code zero_grad(set_to_none=True)}). */
+    public void zeroGrad() {
+        for (Tensor p : params.values()) p.setGrad(null);
+    }
+
+    /** The gradients that exist, by parameter name (new handles: close them, or open a scope). */
+    public Map<String, Tensor> grads() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (var e : params.entrySet()) {
+            Tensor g = e.getValue().grad();
+            if (g != null) out.put(e.getKey(), g);
+        }
+        return out;
+    }
+
+    /** Optimizer state by name: {@code exp_avg.<param>}, {@code exp_avg_sq.<param>}, {@code step.<param>} (live tensors, not copies). */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String n : params.keySet()) {
+            out.put("exp_avg." + n, expAvg.get(n));
+            out.put("exp_avg_sq." + n, expAvgSq.get(n));
+            out.put("step." + n, steps.get(n));
+        }
+        return out;
+    }
+
+    /** Copies saved state into this optimizer; every entry of {@link #state()} must be present with the same shape. */
+    public void loadState(Map<String, Tensor> saved) {
+        for (var e : state().entrySet()) {
+            Tensor src = saved.get(e.getKey());
+            if (src == null) throw new IllegalArgumentException("optimizer state lacks '" + e.getKey() + "'");
+            if (!java.util.Arrays.equals(src.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("optimizer state '" + e.getKey() + "' has shape " + java.util.Arrays.toString(src.shape())
+                        + ", expected " + java.util.Arrays.toString(e.getValue().shape()));
+            }
+            e.getValue().copy_(src);
+        }
+    }
+
+    @Override public void close() {
+        for (Tensor t : state().values()) t.close();
+    }
+}

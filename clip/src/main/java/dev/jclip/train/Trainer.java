@@ -1,0 +1,123 @@
+package dev.jclip.train;
+
+import dev.jclip.data.Batch;
+import dev.jclip.torch.DType;
+import dev.jclip.torch.Scope;
+import dev.jclip.torch.Tensor;
+import dev.jclip.torch.Torch;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One optimizer step at a time: forward under the chosen precision, the contrastive loss,
+ * backward (scaled for fp16), optional accumulation over micro-batches, unscale and overflow
+ * check, global-norm clipping, fused AdamW with the cosine schedule.
+ *
+ * <pre>{@code
+ * try (Trainer tr = new Trainer(model, tokenizer, TrainConfig.defaults(500))) {
+ *     while (tr.step() < 500) {
+ *         Trainer.StepResult r = tr.train(loader.next());
+ *     }
+ * }
+ * }</pre>
+ *
+ * Every step re-seeds libtorch's RNG with {@code seed + step}, so a resumed run draws the same
+ * random numbers (dropout, if any) as an uninterrupted one.
+ */
+public final class Trainer implements AutoCloseable {
+    /** What one step did: the mean loss over micro-batches, the lr used, the pre-clip grad norm. */
+    public record StepResult(long step, double loss, double lr, double gradNorm, boolean skipped, double lossScale, double logitScale) {}
+
+    private final ContrastiveModel model;
+    private final Function<List<String>, Tensor> tokenize;
+    private final TrainConfig config;
+    private final ClipLoss lossFn;
+    private final AdamW optimizer;
+    private final GradScaler scaler;
+    private final CosineSchedule schedule;
+    private long step;
+
+    /** {@code tokenize}: captions to an int64 {@code [n, context]} tensor on the CPU. */
+    public Trainer(ContrastiveModel model, Function<List<String>, Tensor> tokenize, TrainConfig config) {
+        this.model = model;
+        this.tokenize = tokenize;
+        this.config = config;
+        this.lossFn = new ClipLoss(config.labelSmoothing());
+        this.optimizer = new AdamW(model.namedParameters(), config.adam());
+        this.scaler = config.precision().needsLossScaling() ? new GradScaler() : null;
+        this.schedule = config.schedule();
+    }
+
+    public long step() { return step; }
+
+    /** Sets the step counter (resume). */
+    public void setStep(long s) {
+        if (s < 0) throw new IllegalArgumentException("step must be >= 0, got " + s);
+        this.step = s;
+    }
+
+    public TrainConfig config() { return config; }
+    public AdamW optimizer() { return optimizer; }
+    /** The loss scaler, or null unless fp16. */
+    public GradScaler scaler() { return scaler; }
+    public ContrastiveModel model() { return model; }
+
+    /** One optimizer step on {@code batch} (split into {@code accumSteps} micro-batches). */
+    public StepResult train(Batch batch) {
+        if (batch.count() != config.batchSize()) {
+            throw new IllegalArgumentException("batch holds " + batch.count() + " examples, the config says " + config.batchSize());
+        }
+        Torch.manualSeed(config.seed() + step);
+        model.train(true);
+        int micro = config.batchSize() / config.accumSteps();
+        double lossSum = 0;
+        try (Scope s = Scope.open()) {
+            Tensor images = batch.images(config.device());
+            Tensor tokens = tokenize.apply(batch.captions()).to(config.device());
+            for (int m = 0; m < config.accumSteps(); m++) {
+                try (Scope ms = Scope.open()) {
+                    Tensor x = config.accumSteps() == 1 ? images : images.narrow(0, (long) m * micro, micro);
+                    Tensor t = config.accumSteps() == 1 ? tokens : tokens.narrow(0, (long) m * micro, micro);
+                    Tensor loss;
+                    try (Precision.Region r = config.precision().autocast(config.device())) {
+                        loss = lossFn.loss(model.encodeImage(x), model.encodeText(t), model.logitScale()).loss();
+                    }
+                    loss = loss.to(DType.F32);
+                    lossSum += loss.item();
+                    Tensor back = config.accumSteps() == 1 ? loss : loss.div(config.accumSteps());
+                    if (scaler != null) back = back.mul(scaler.scaleTensor());
+                    back.backward();
+                }
+            }
+            return finishStep(lossSum / config.accumSteps());
+        }
+    }
+
+    /** Unscale, check, clip, update; gradients must already be accumulated on the parameters. */
+    StepResult finishStep(double loss) {
+        double lr = schedule.at(step);
+        boolean ok = true;
+        double norm;
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> grads = optimizer.grads();
+            if (scaler != null) ok = scaler.unscale(grads.values());
+            if (!ok) norm = Double.NaN;
+            else if (config.gradClipNorm() > 0) norm = GradClip.clipGlobalNorm(grads.values(), config.gradClipNorm());
+            else norm = GradClip.globalNorm(grads.values());
+            if (ok) optimizer.step(lr);
+            if (scaler != null) scaler.update();
+        }
+        optimizer.zeroGrad();
+        step++;
+        double ls;
+        try (Scope s = Scope.open()) { ls = model.logitScale().exp().item(); }
+        return new StepResult(step, loss, lr, norm, !ok, scaler == null ? 1.0 : scaler.scale(), ls);
+    }
+
+    @Override public void close() {
+        optimizer.close();
+        if (scaler != null) scaler.close();
+    }
+}
