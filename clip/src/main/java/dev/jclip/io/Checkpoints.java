@@ -1,5 +1,7 @@
 package dev.jclip.io;
 
+import dev.jclip.model.ClipConfig;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -68,15 +70,26 @@ public final class Checkpoints {
 
     /**
      * Converts any supported checkpoint to safetensors (atomically). With {@code canonicalNames}
-     * the names are mapped to OpenAI's; the metadata keeps the source's and adds
-     * {@code format=pt} and {@code source_format}.
+     * the names are mapped to OpenAI's and, when the tensors form a CLIP model, metadata
+     * {@code config} holds the inferred {@link ClipConfig} as JSON; the metadata also keeps the
+     * source's and adds {@code format=pt} and {@code source_format}.
+     *
+     * @return the tensor count and bytes written, as {@code {count, bytes}}
      */
-    public static void convert(Path in, Path out, boolean canonicalNames) {
+    public static long[] convert(Path in, Path out, boolean canonicalNames) {
         try (StateDict sd = canonicalNames ? loadClip(in) : load(in)) {
             Map<String, String> md = new LinkedHashMap<>(sd.metadata());
             md.putIfAbsent("format", "pt");
             md.put("source_format", sd.format().label());
+            if (canonicalNames) {
+                try {
+                    md.put("config", ClipConfig.inferFrom(sd.shapes()).toJson());
+                } catch (IllegalArgumentException notClip) {
+                    md.remove("config"); // a stale or foreign config would mislead; convert the tensors anyway
+                }
+            }
             Safetensors.write(out, sd.tensors(), md);
+            return new long[]{sd.size(), sd.totalBytes()};
         }
     }
 

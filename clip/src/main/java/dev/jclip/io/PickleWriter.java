@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Emits pickle protocol 2 opcodes, just the ones {@code torch.save} uses for a state dict
- * (globals, tuples, ints, strings, persistent ids, REDUCE, SETITEMS). No memo: every global is
- * spelled out, which PyTorch's unpickler accepts too.
+ * (globals, memoised globals, tuples, ints, strings, persistent ids, REDUCE, SETITEMS).
  */
 final class PickleWriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final java.util.Map<String, Integer> memo = new java.util.HashMap<>();
 
     PickleWriter proto() { out.write(0x80); out.write(2); return this; }
     PickleWriter global(String module, String name) {
@@ -19,6 +19,25 @@ final class PickleWriter {
         out.writeBytes((module + "\n" + name + "\n").getBytes(StandardCharsets.UTF_8));
         return this;
     }
+    /**
+     * A global pushed once and then fetched from the memo (BINPUT/BINGET), as {@code torch.save}
+     * does: smaller pickles that unpickle faster.
+     */
+    PickleWriter memoGlobal(String module, String name) {
+        Integer id = memo.get(module + "\n" + name);
+        if (id != null) {
+            if (id < 256) { out.write('h'); out.write(id); }
+            else { out.write('j'); out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(id).array()); }
+            return this;
+        }
+        global(module, name);
+        id = memo.size();
+        memo.put(module + "\n" + name, id);
+        if (id < 256) { out.write('q'); out.write(id); }
+        else { out.write('r'); out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(id).array()); }
+        return this;
+    }
+
     PickleWriter mark() { out.write('('); return this; }
     PickleWriter tuple() { out.write('t'); return this; }
     PickleWriter emptyTuple() { out.write(')'); return this; }

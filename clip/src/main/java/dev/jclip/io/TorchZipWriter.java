@@ -46,7 +46,7 @@ public final class TorchZipWriter {
     public static void write(Path file, Map<String, TensorData> tensors, String archive) {
         Map<MemorySegment, String> keys = new HashMap<>();
         Map<String, TensorData> storages = new LinkedHashMap<>(); // key -> whole storage as a 1-D tensor
-        PickleWriter p = new PickleWriter().proto().global("collections", "OrderedDict").emptyTuple().reduce().mark();
+        PickleWriter p = new PickleWriter().proto().memoGlobal("collections", "OrderedDict").emptyTuple().reduce().mark();
         for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
             TensorData t = e.getValue();
             String key = keys.get(t.storage());
@@ -57,10 +57,10 @@ public final class TorchZipWriter {
                 storages.put(key, TensorData.contiguous(t.dtype(), new long[]{numel}, t.storage()));
             }
             long numel = storages.get(key).numel();
-            p.string(e.getKey()).global("torch._utils", "_rebuild_tensor_v2").mark()
-                    .mark().string("storage").global("torch", STORAGE_CLASS.get(t.dtype())).string(key).string("cpu").integer(numel).tuple()
+            p.string(e.getKey()).memoGlobal("torch._utils", "_rebuild_tensor_v2").mark()
+                    .mark().string("storage").memoGlobal("torch", STORAGE_CLASS.get(t.dtype())).string(key).string("cpu").integer(numel).tuple()
                     .binpersid().integer(t.storageOffset()).intTuple(t.shape()).intTuple(t.strides()).bool(false)
-                    .global("collections", "OrderedDict").emptyTuple().reduce()
+                    .memoGlobal("collections", "OrderedDict").emptyTuple().reduce()
                     .tuple().reduce();
         }
         byte[] pickle = p.setitems().stop().toByteArray();

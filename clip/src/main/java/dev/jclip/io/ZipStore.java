@@ -1,28 +1,22 @@
 package dev.jclip.io;
 
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipFile;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * A PyTorch zip archive mapped into memory. commons-compress reads the central directory (ZIP64
- * included); each entry's data offset comes from its local header in the mapping, so stored
+ * A PyTorch zip archive mapped into memory. {@link ZipDirectory} reads the central directory from
+ * the mapping (ZIP64 included); each entry's data offset comes from its local header, so stored
  * entries (all tensor data in {@code torch.save} and {@code torch.jit.save} files) are zero-copy
  * slices, and deflated ones are inflated into the arena.
  */
@@ -51,16 +45,10 @@ final class ZipStore {
     /** Maps {@code file} into {@code arena} and reads its directory; {@code prefix} is the top folder. */
     static ZipStore open(Path file, Arena arena) {
         MemorySegment m = MappedFile.map(file, arena);
-        Map<String, Entry> entries = new LinkedHashMap<>();
-        // Local headers are parsed from the mapping below; skipping them here saves a seek per entry.
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-             ZipFile zf = ZipFile.builder().setSeekableByteChannel(ch).setIgnoreLocalFileHeader(true).get()) {
-            for (Enumeration<ZipArchiveEntry> en = zf.getEntries(); en.hasMoreElements(); ) {
-                ZipArchiveEntry z = en.nextElement();
-                entries.put(z.getName(), new Entry(z.getName(), z.getMethod(), z.getSize(), z.getCompressedSize(),
-                        z.getCrc(), z.getLocalHeaderOffset()));
-            }
-        } catch (IOException | RuntimeException e) {
+        Map<String, Entry> entries;
+        try {
+            entries = ZipDirectory.read(m);
+        } catch (ZipDirectory.BadZip | IndexOutOfBoundsException e) {
             throw new CheckpointException(file, "not a readable zip archive (truncated or corrupt?): " + e.getMessage(), e);
         }
         String prefix = findPrefix(file, entries);

@@ -2,7 +2,6 @@ package dev.jclip.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -39,7 +38,7 @@ import java.util.regex.Pattern;
 public record ClipConfig(int embedDim, int imageResolution, int[] visionLayers, int visionWidth, Integer visionPatchSize,
                          int contextLength, int vocabSize, int transformerWidth, int transformerHeads, int transformerLayers) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TEXT_BLOCK = Pattern.compile("^transformer\\.resblocks\\.(\\d+)\\.");
     private static final Pattern VIT_BLOCK = Pattern.compile("^visual\\.transformer\\.resblocks\\.(\\d+)\\.attn\\.in_proj_weight$");
 
@@ -141,8 +140,13 @@ public record ClipConfig(int embedDim, int imageResolution, int[] visionLayers, 
             throw new IllegalArgumentException("inconsistent CLIP checkpoint: " + what + " has blocks " + idx + ", not 0.." + (idx.size() - 1));
     }
 
-    /** JSON with the reference's names; {@code vision_layers} is an int for a ViT, a list for a ResNet. */
+    /** Compact JSON with the reference's names; {@code vision_layers} is an int for a ViT, a list for a ResNet. */
     public String toJson() {
+        return toJson(false);
+    }
+
+    /** {@link #toJson()}, indented when {@code pretty}. */
+    public String toJson(boolean pretty) {
         ObjectNode n = JSON.createObjectNode();
         n.put("embed_dim", embedDim).put("image_resolution", imageResolution);
         if (isVit()) n.put("vision_layers", visionLayers[0]);
@@ -152,7 +156,7 @@ public record ClipConfig(int embedDim, int imageResolution, int[] visionLayers, 
         n.put("context_length", contextLength).put("vocab_size", vocabSize).put("transformer_width", transformerWidth)
                 .put("transformer_heads", transformerHeads).put("transformer_layers", transformerLayers);
         try {
-            return JSON.writeValueAsString(n);
+            return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) : JSON.writeValueAsString(n);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -192,7 +196,7 @@ public record ClipConfig(int embedDim, int imageResolution, int[] visionLayers, 
 
     public void write(Path file) {
         try {
-            Files.writeString(file, toJson() + "\n");
+            Files.writeString(file, toJson(true) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -232,5 +236,5 @@ public record ClipConfig(int embedDim, int imageResolution, int[] visionLayers, 
                 contextLength, vocabSize, transformerWidth, transformerHeads, transformerLayers);
     }
 
-    @Override public String toString() { return "ClipConfig" + toJson().replaceAll("\\s+", " "); }
+    @Override public String toString() { return "ClipConfig" + toJson(); }
 }

@@ -30,7 +30,7 @@ class ClipConfigTest {
         ClipConfig c = ClipConfig.inferFrom(vitB32());
         assertEquals(new ClipConfig(512, 224, new int[]{12}, 768, 32, 77, 49408, 512, 8, 12), c);
         assertEquals(12, c.visionHeads());
-        assertTrue(c.toJson().contains("\"vision_layers\" : 12"), c.toJson());
+        assertTrue(c.toJson().contains("\"vision_layers\":12"), c.toJson());
         assertEquals(c, ClipConfig.fromJson(c.toJson()));
     }
 

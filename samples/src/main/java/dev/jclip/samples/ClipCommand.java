@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "jclip: CLIP on libtorch from Java.",
         subcommands = {
                 BenchCommand.class,
+                InfoCommand.class,
+                ConvertCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ClipCommand implements Runnable {
