@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks (ops, tokenize, ...).",
         subcommands = {
                 BenchOpsCommand.class,
+                LoadBenchCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 VersionCommand.class,
                 BenchCommand.class,
+                InfoCommand.class,
+                ConvertCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ClipCommand implements Runnable {

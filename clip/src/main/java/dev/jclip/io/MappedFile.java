@@ -1,0 +1,40 @@
+package dev.jclip.io;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Maps a whole file read-only into an arena: the zero-copy base of every reader. */
+final class MappedFile {
+    private MappedFile() {}
+
+    /** The file's bytes as a read-only segment owned by {@code arena} (pages load on first touch). */
+    static MemorySegment map(Path file, Arena arena) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            // A zero-length mapping is allowed, but an empty segment is simpler and equally valid.
+            if (size == 0) return MemorySegment.NULL.reinterpret(0);
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(file, "no such file");
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot map file: " + e, e);
+        }
+    }
+
+    /**
+     * A view of {@code len} bytes at {@code offset}, or an aligned copy in {@code arena} when the
+     * address is not a multiple of {@code align} (libtorch kernels expect aligned elements).
+     */
+    static MemorySegment viewOrCopy(MemorySegment file, long offset, long len, int align, Arena arena) {
+        MemorySegment view = file.asSlice(offset, len);
+        if (view.address() % align == 0) return view;
+        MemorySegment copy = arena.allocate(Math.max(len, 1), 64).asSlice(0, len);
+        copy.copyFrom(view);
+        return copy;
+    }
+}

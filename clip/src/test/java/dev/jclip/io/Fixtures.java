@@ -1,0 +1,30 @@
+package dev.jclip.io;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Locates the shared reference fixtures (system property {@code jclip.fixtures}). */
+final class Fixtures {
+    private Fixtures() {}
+
+    static Path root() {
+        Path p = Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures"));
+        assertTrue(Files.isDirectory(p), "fixture folder " + p.toAbsolutePath() + " not found (set -Djclip.fixtures)");
+        return p;
+    }
+
+    /** Every model folder under {@code models/}. */
+    static List<Path> modelDirs() {
+        try (Stream<Path> s = Files.list(root().resolve("models"))) {
+            List<Path> dirs = s.filter(Files::isDirectory).sorted().toList();
+            assertTrue(!dirs.isEmpty(), "no model folders under " + root().resolve("models"));
+            return dirs;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
