@@ -94,6 +94,9 @@ public final class AdamW implements AutoCloseable {
                 st.add(steps.get(n));
             }
             if (ps.isEmpty()) return;
+            // The fused kernel reads the step counts as already incremented (torch.optim does
+            // _foreach_add_(state_steps, 1) first); bias correction at step 0 would divide by 0.
+            for (Tensor t : st) t.copy_(t.add(1.0));
             Ops.fusedAdamw_(ps.toArray(Tensor[]::new), gs.toArray(Tensor[]::new), m.toArray(Tensor[]::new), v.toArray(Tensor[]::new),
                     new Tensor[0], st.toArray(Tensor[]::new), lr, options.beta1(), options.beta2(), wd, options.eps(),
                     false, false, null, null);

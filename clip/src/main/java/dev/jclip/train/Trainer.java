@@ -41,12 +41,20 @@ public final class Trainer implements AutoCloseable {
 
     /** {@code tokenize}: captions to an int64 {@code [n, context]} tensor on the CPU. */
     public Trainer(ContrastiveModel model, Function<List<String>, Tensor> tokenize, TrainConfig config) {
+        this(model, tokenize, config, config.precision().needsLossScaling() ? new GradScaler() : null);
+    }
+
+    /** With a given loss scaler (fp16 only; the trainer closes it). */
+    public Trainer(ContrastiveModel model, Function<List<String>, Tensor> tokenize, TrainConfig config, GradScaler scaler) {
+        if ((scaler != null) != config.precision().needsLossScaling()) {
+            throw new IllegalArgumentException("a loss scaler goes with fp16 and only with it (precision " + config.precision() + ")");
+        }
         this.model = model;
         this.tokenize = tokenize;
         this.config = config;
         this.lossFn = new ClipLoss(config.labelSmoothing());
         this.optimizer = new AdamW(model.namedParameters(), config.adam());
-        this.scaler = config.precision().needsLossScaling() ? new GradScaler() : null;
+        this.scaler = scaler;
         this.schedule = config.schedule();
     }
 

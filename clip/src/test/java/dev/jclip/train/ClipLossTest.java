@@ -81,6 +81,11 @@ class ClipLossTest {
             double at100 = fn.loss(Torch.of(img, b, d), Torch.of(txt, b, d), Torch.scalar(Math.log(100))).loss().item();
             double at1000 = fn.loss(Torch.of(img, b, d), Torch.of(txt, b, d), Torch.scalar(Math.log(1000))).loss().item();
             assertEquals(at100, at1000, 1e-12);
+            assertEquals(dev.jclip.torch.DType.F64, fn.loss(Torch.of(img, b, d), Torch.of(txt, b, d), Torch.scalar(1.0)).loss().dtype());
+            try (Tensor f = Torch.of(img, b, d).to(dev.jclip.torch.DType.F32); Tensor g = Torch.of(txt, b, d).to(dev.jclip.torch.DType.F32);
+                 Tensor sc = Torch.scalar(1.0).to(dev.jclip.torch.DType.F32)) {
+                assertEquals(dev.jclip.torch.DType.F32, fn.loss(f, g, sc).loss().dtype(), "the loss keeps the features' dtype");
+            }
             assertEquals(reference(img, txt, b, d, Math.log(1000), 0), at1000, 1e-10);
         }
     }
