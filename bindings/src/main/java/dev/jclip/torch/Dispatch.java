@@ -37,13 +37,40 @@ final class Dispatch {
             throw new TorchException(op + ": expected " + kinds.length + " arguments " + signature(op)
                     + " but got " + args.length);
         }
-        for (int i = 0; i < kinds.length; i++) check(op, i, kinds[i], args[i]);
+        boolean readOnlyInput = false;
+        for (int i = 0; i < kinds.length; i++) {
+            check(op, i, kinds[i], args[i]);
+            if (args[i] instanceof Tensor t && t.isReadOnly()) {
+                if (op.mutates[i]) throw bad(op, i, "is read-only (a zero-copy view of read-only memory such as a "
+                        + "memory-mapped checkpoint); write to a copy() instead");
+                readOnlyInput = true;
+            }
+        }
+        if (op.anyMutates) checkMutableLists(op, args);
         Frame f = FRAME.get();
         MemorySegment stack = f.stack;
         encodeAll(op, args, stack, f);
         int rc = NativeApi.torch_call_dispatcher(op.cName, op.cOverload, stack, BUILD_VERSION);
         if (rc != 0) throw failure(op, args, f);
-        return decode(op, stack);
+        Object result = decode(op, stack);
+        if (readOnlyInput && op.returnsAlias) markReadOnly(result);
+        return result;
+    }
+
+    private static void checkMutableLists(OpHandle op, Object[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!op.mutates[i] || args[i] == null) continue;
+            Object[] arr = args[i] instanceof List<?> l ? l.toArray() : args[i] instanceof Tensor[] ta ? ta : null;
+            if (arr == null) continue;
+            for (Object o : arr) {
+                if (o instanceof Tensor t && t.isReadOnly()) throw bad(op, i, "contains a read-only tensor; write to a copy() instead");
+            }
+        }
+    }
+
+    private static void markReadOnly(Object result) {
+        if (result instanceof Tensor t) t.markReadOnly();
+        else if (result instanceof Object[] arr) for (Object o : arr) if (o instanceof Tensor t) t.markReadOnly();
     }
 
     private static void encodeAll(OpHandle op, Object[] args, MemorySegment stack, Frame f) {

@@ -18,6 +18,11 @@ public final class OpHandle {
     final MemorySegment cOverload;
     final OpSchema.Kind[] kinds;
     final OpSchema.Kind[] returns;
+    /** Arguments the op writes to (schema annotation {@code (a!)}). */
+    final boolean[] mutates;
+    final boolean anyMutates;
+    /** Whether a result may alias an input (a {@code Tensor(a)} return): read-only-ness propagates. */
+    final boolean returnsAlias;
 
     private OpHandle(OpSchema schema) {
         this.schema = schema;
@@ -28,6 +33,12 @@ public final class OpHandle {
         this.kinds = new OpSchema.Kind[args.size()];
         for (int i = 0; i < kinds.length; i++) kinds[i] = args.get(i).kind();
         this.returns = schema.returns().toArray(new OpSchema.Kind[0]);
+        this.mutates = new boolean[args.size()];
+        boolean any = false;
+        for (int i = 0; i < mutates.length; i++) any |= mutates[i] = args.get(i).type().contains("!");
+        this.anyMutates = any;
+        String ret = schema.text().substring(schema.text().lastIndexOf("->") + 2);
+        this.returnsAlias = ret.matches("(?s).*Tensor\\([a-z]+\\).*");
     }
 
     /** The handle for a schema text (as registered in libtorch). */

@@ -56,6 +56,7 @@ public final class Tensor implements AutoCloseable {
     private Cleaner.Cleanable cleanable;
     private Arena viewArena;
     private MemorySegment backing;
+    private boolean readOnly;
     private final Throwable createdAt;
     private Throwable closedAt;
 
@@ -144,7 +145,23 @@ public final class Tensor implements AutoCloseable {
         return out.get(JAVA_LONG, 0);
     }
 
-    void setBacking(MemorySegment segment) { this.backing = segment; }
+    void setBacking(MemorySegment segment) {
+        this.backing = segment;
+        if (segment.isReadOnly()) readOnly = true;
+    }
+
+    /**
+     * Whether this tensor is a zero-copy view of read-only memory (for example a memory-mapped
+     * checkpoint), or a view derived from one: ops that would write to it throw instead of crashing.
+     */
+    public boolean isReadOnly() { return readOnly; }
+
+    void markReadOnly() { readOnly = true; }
+
+    private void requireWritable(String op) {
+        if (readOnly) throw new TorchException(op + ": tensor " + describe() + " is read-only (a zero-copy view of "
+                + "read-only memory such as a memory-mapped checkpoint); write to a copy() instead");
+    }
 
     // ---- metadata ----
 
@@ -240,7 +257,8 @@ public final class Tensor implements AutoCloseable {
                 + Arrays.toString(strides()));
         if (viewArena == null) viewArena = Arena.ofShared();
         long bytes = numel() * dtype().byteSize();
-        return MemorySegment.ofAddress(dataAddress()).reinterpret(bytes, viewArena, null);
+        MemorySegment view = MemorySegment.ofAddress(dataAddress()).reinterpret(bytes, viewArena, null);
+        return readOnly ? view.asReadOnly() : view;
     }
 
     /** This tensor as a contiguous CPU tensor of {@code dtype} (this itself when it already is one). */
@@ -313,6 +331,7 @@ public final class Tensor implements AutoCloseable {
     // ---- autograd ----
 
     public Tensor requiresGrad(boolean on) {
+        if (on) requireWritable("requires_grad");
         Dispatch.check(NativeApi.torch_set_requires_grad(handle(), on), "torch_set_requires_grad");
         return this;
     }
@@ -482,6 +501,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor zero_() { Ops.zero_(this).close(); return this; }
     public Tensor copy_(Tensor src) { Ops.copy_(this, src, false).close(); return this; }
     public Tensor fill_(double value) {
+        requireWritable("aten::fill_.Scalar");
         Dispatch.check(NativeApi.aoti_torch_aten_fill__Scalar(handle(), value), "aten::fill_.Scalar");
         return this;
     }

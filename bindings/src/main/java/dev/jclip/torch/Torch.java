@@ -125,7 +125,9 @@ public final class Torch {
 
     /**
      * A tensor over {@code segment}'s memory without copying (CPU). The tensor must not outlive the
-     * segment's arena: using it afterwards throws. Strides and offset are in elements.
+     * segment's arena: using it afterwards throws. Strides and offset are in elements. Over a
+     * read-only segment (a memory-mapped file) the tensor is {@linkplain Tensor#isReadOnly() read-only}:
+     * ops that would write to it throw; {@code copy()} gives a writable tensor.
      */
     public static Tensor fromSegment(MemorySegment segment, DType dtype, long[] shape, long[] strides, long storageOffset) {
         if (strides.length != shape.length) throw new TorchException("fromSegment: shape " + java.util.Arrays.toString(shape)
@@ -141,14 +143,6 @@ public final class Torch {
             throw new TorchException("fromSegment: " + dtype + " shape " + java.util.Arrays.toString(shape) + " strides "
                     + java.util.Arrays.toString(strides) + " offset " + storageOffset + " needs " + needed
                     + " bytes but the segment has " + segment.byteSize());
-        }
-        if (segment.isReadOnly()) {
-            // libtorch has no read-only tensors; a write through a mapped read-only file would crash, so copy.
-            Tensor t = empty(shape, dtype, Device.CPU);
-            try (Tensor view = fromSegmentUnchecked(segment, dtype, shape, strides, storageOffset)) {
-                t.copy_(view);
-            }
-            return t;
         }
         return fromSegmentUnchecked(segment, dtype, shape, strides, storageOffset);
     }

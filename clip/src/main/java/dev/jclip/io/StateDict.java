@@ -103,6 +103,22 @@ public final class StateDict implements AutoCloseable {
     }
 
     /** Releases the mappings and copies; idempotent. */
+    /**
+     * Every tensor as a zero-copy libtorch tensor (read-only over a mapped file), in file order.
+     * They must not outlive this state dict.
+     *
+     * <pre>{@code
+     * try (StateDict sd = Checkpoints.loadClip(path)) {
+     *     Map<String, Tensor> weights = sd.toTensors();
+     * }
+     * }</pre>
+     */
+    public Map<String, dev.jclip.torch.Tensor> toTensors() {
+        Map<String, dev.jclip.torch.Tensor> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, TensorData> e : tensors.entrySet()) out.put(e.getKey(), e.getValue().toTensor());
+        return out;
+    }
+
     @Override public void close() {
         if (!arena.scope().isAlive()) return;
         try {

@@ -94,6 +94,15 @@ public record TensorData(DType dtype, long[] shape, long[] strides, long storage
     @Override public long[] strides() { return strides.clone(); }
 
     /** Number of dimensions. */
+    /**
+     * A libtorch tensor over the same bytes, without copying. Over a memory-mapped checkpoint the
+     * tensor is read-only (writes throw; {@code copy()} it to modify) and must not outlive the
+     * {@link StateDict} that owns the mapping.
+     */
+    public dev.jclip.torch.Tensor toTensor() {
+        return dev.jclip.torch.Torch.fromSegment(storage, dtype, shape, strides, storageOffset);
+    }
+
     public int dim() { return shape.length; }
 
     /** Size of dimension {@code i} (negative counts from the end). */
