@@ -4,7 +4,6 @@ import dev.jclip.io.TensorData;
 import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
-import dev.jclip.torch.Torch;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -43,11 +42,8 @@ public final class TensorBridge {
 
     /** A new CPU tensor holding a copy of {@code d}'s elements. */
     public static Tensor toTensor(TensorData d) {
-        try (Arena a = Arena.ofConfined(); Scope s = Scope.open()) {
-            MemorySegment data = d.contiguousData(a);
-            MemorySegment copy = a.allocate(Math.max(1, data.byteSize()), 64).asSlice(0, data.byteSize());
-            copy.copyFrom(data);
-            return s.keep(Torch.fromSegment(copy, d.dtype(), d.shape()).copy());
+        try (Tensor view = d.toTensor()) {
+            return view.contiguous().copy();
         }
     }
 }

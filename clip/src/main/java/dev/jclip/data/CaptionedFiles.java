@@ -1,0 +1,127 @@
+package dev.jclip.data;
+
+import dev.jclip.image.ClipPreprocess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Image-caption pairs from a folder (each image {@code x.jpg} with its caption in {@code x.txt})
+ * or from a CSV/TSV file with a header naming the image column ({@code filepath}, {@code path}
+ * or {@code image}) and the caption column ({@code title}, {@code caption} or {@code text});
+ * relative paths are resolved against the CSV's folder. Images are decoded and preprocessed
+ * exactly as CLIP does ({@link ClipPreprocess}) on the loader's threads.
+ *
+ * <pre>{@code
+ * ImageTextDataset ds = CaptionedFiles.open(Path.of("pairs.csv"), 224);
+ * }</pre>
+ */
+public final class CaptionedFiles implements ImageTextDataset {
+    private static final List<String> IMAGE_EXT = List.of(".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff");
+
+    private final List<Path> images;
+    private final List<String> captions;
+    private final ClipPreprocess preprocess;
+
+    public CaptionedFiles(List<Path> images, List<String> captions, int imageSize) {
+        if (images.size() != captions.size()) throw new IllegalArgumentException(images.size() + " images but " + captions.size() + " captions");
+        if (images.isEmpty()) throw new IllegalArgumentException("no image-caption pairs");
+        this.images = List.copyOf(images);
+        this.captions = List.copyOf(captions);
+        this.preprocess = new ClipPreprocess(imageSize);
+    }
+
+    /** A folder of images with {@code .txt} captions, or a {@code .csv}/{@code .tsv} file. */
+    public static CaptionedFiles open(Path source, int imageSize) {
+        if (Files.isDirectory(source)) return fromFolder(source, imageSize);
+        if (Files.isRegularFile(source)) return fromCsv(source, imageSize);
+        throw new IllegalArgumentException("no such folder or CSV file: " + source);
+    }
+
+    static CaptionedFiles fromFolder(Path dir, int imageSize) {
+        List<Path> imgs = new ArrayList<>();
+        List<String> caps = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                String name = p.getFileName().toString();
+                int dot = name.lastIndexOf('.');
+                if (dot < 0 || !IMAGE_EXT.contains(name.substring(dot).toLowerCase(Locale.ROOT))) continue;
+                Path txt = p.resolveSibling(name.substring(0, dot) + ".txt");
+                if (!Files.isRegularFile(txt)) continue;
+                imgs.add(p);
+                caps.add(Files.readString(txt, StandardCharsets.UTF_8).strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        if (imgs.isEmpty()) throw new IllegalArgumentException(dir + ": no image with a .txt caption next to it");
+        return new CaptionedFiles(imgs, caps, imageSize);
+    }
+
+    static CaptionedFiles fromCsv(Path file, int imageSize) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (lines.isEmpty()) throw new IllegalArgumentException(file + ": empty");
+        char sep = file.toString().toLowerCase(Locale.ROOT).endsWith(".tsv") || lines.get(0).contains("\t") ? '\t' : ',';
+        List<String> header = splitCsv(lines.get(0), sep, file, 1);
+        int ic = column(header, file, "filepath", "path", "image");
+        int cc = column(header, file, "title", "caption", "text");
+        List<Path> imgs = new ArrayList<>();
+        List<String> caps = new ArrayList<>();
+        Path base = file.toAbsolutePath().getParent();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            List<String> f = splitCsv(lines.get(i), sep, file, i + 1);
+            if (f.size() <= Math.max(ic, cc)) throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + f.size() + " fields, expected " + header.size());
+            imgs.add(base.resolve(f.get(ic)));
+            caps.add(f.get(cc));
+        }
+        return new CaptionedFiles(imgs, caps, imageSize);
+    }
+
+    private static int column(List<String> header, Path file, String... names) {
+        for (String n : names) {
+            for (int i = 0; i < header.size(); i++) if (header.get(i).strip().equalsIgnoreCase(n)) return i;
+        }
+        throw new IllegalArgumentException(file + ": header " + header + " has none of the columns " + List.of(names));
+    }
+
+    /** One CSV record on one line: fields split at {@code sep}, double quotes group and {@code ""} escapes. */
+    static List<String> splitCsv(String line, char sep, Path file, int lineNo) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else cur.append(c);
+            } else if (c == '"' && cur.isEmpty()) quoted = true;
+            else if (c == sep) { out.add(cur.toString()); cur.setLength(0); }
+            else cur.append(c);
+        }
+        if (quoted) throw new IllegalArgumentException(file + " line " + lineNo + ": unterminated quote");
+        out.add(cur.toString());
+        return out;
+    }
+
+    @Override public int size() { return images.size(); }
+
+    @Override public int imageSize() { return preprocess.size(); }
+
+    @Override public Example get(int index) {
+        return new Example(preprocess.preprocess(images.get(index)), captions.get(index), -1);
+    }
+}
