@@ -10,7 +10,7 @@ import java.util.List;
  * </pre>
  * with {@code regex.IGNORECASE} (so {@code 'ſ} counts as {@code 's}, ſ folding to s), {@code \s} =
  * Unicode White_Space. Alternatives are tried in order at each position, like {@code re.findall};
- * whitespace between matches is skipped. Consequences: every digit is its own token, contractions
+ * whitespace between matches is skipped, and so is U+0345 (see below). Consequences: every digit is its own token, contractions
  * match anywhere ({@code 'st} gives {@code 's}, {@code t}), combining marks split words.
  *
  * <pre>{@code
@@ -105,7 +105,7 @@ public final class PreTokenizer {
                     i += w;
                     continue;
                 }
-                if (PyStr.isWhiteSpace(cp)) {
+                if (PyStr.isWhiteSpace(cp) || cp == YPOGEGRAMMENI) {
                     i += w;
                     continue;
                 }
@@ -114,13 +114,20 @@ public final class PreTokenizer {
             int j = i + w;
             while (j < n) {
                 int d = text.codePointAt(j);
-                if (PyStr.isWhiteSpace(d) || isLetter(d) || isNumber(d)) break;
+                if (PyStr.isWhiteSpace(d) || isLetter(d) || isNumber(d) || d == YPOGEGRAMMENI) break;
                 j += Character.charCount(d);
             }
             sink.token(text, i, j, WORD);
             i = j;
         }
     }
+
+    /**
+     * U+0345 matches no alternative in the reference: it is not a letter, and under IGNORECASE
+     * the regex module does not let {@code [^\s\p{L}\p{N}]} match it either (its case partner
+     * ι is a letter). It separates tokens like whitespace and yields none.
+     */
+    private static final int YPOGEGRAMMENI = 0x345;
 
     private static boolean isAsciiLetter(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

@@ -60,46 +60,78 @@ public final class PyStr {
     }
 
     /**
-     * Python's {@code str.lower()}: the full lowercase mapping with final sigma and
-     * {@code İ -> i̇}. Java's {@code toLowerCase(Locale.ROOT)} implements the same rules but with
-     * newer Unicode data; the 27 characters that gained a lowercase mapping after Unicode 14 are
-     * kept as Python 3.11 keeps them.
+     * Python's {@code str.lower()}: the simple lowercase mapping of each character, except
+     * {@code İ -> i̇} (the one unconditional multi-character mapping) and capital sigma, which
+     * becomes final {@code ς} after a cased letter (skipping case-ignorables) when no cased letter
+     * follows, as in CPython's {@code handle_capital_sigma}. (Java's {@code toLowerCase} gets that
+     * context wrong in some cases, e.g. after a digit.) The 27 characters that gained a lowercase
+     * mapping after Unicode 14 are kept, as Python 3.11 keeps them.
      */
     public static String lower(String s) {
-        boolean ascii = true;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            if (s.charAt(i) >= 0x80) {
-                ascii = false;
+        int n = s.length();
+        int i = 0;
+        while (i < n) { // unchanged prefix: no allocation for already-lower text
+            char c = s.charAt(i);
+            if (c < 0x80 ? (c >= 'A' && c <= 'Z') : (Character.isSurrogate(c) || Character.toLowerCase(c) != c
+                    || c == '\u0130' || c == '\u03a3')) break;
+            i++;
+        }
+        if (i == n) return s;
+        StringBuilder sb = new StringBuilder(n + 4).append(s, 0, i);
+        while (i < n) {
+            int c = s.codePointAt(i);
+            if (c == 0x130) sb.append("i\u0307");
+            else if (c == 0x3A3) sb.append(finalSigma(s, i) ? '\u03c2' : '\u03c3');
+            else if (isPostUnicode14Upper(c)) sb.appendCodePoint(c);
+            else sb.appendCodePoint(Character.toLowerCase(c));
+            i += Character.charCount(c);
+        }
+        return sb.toString();
+    }
+
+    private static boolean finalSigma(String s, int i) {
+        int j = i;
+        int c = 0;
+        boolean found = false;
+        while (j > 0) {
+            c = s.codePointBefore(j);
+            j -= Character.charCount(c);
+            if (!isCaseIgnorable(c)) {
+                found = true;
                 break;
             }
         }
-        if (ascii) return s.toLowerCase(Locale.ROOT);
-        if (!hasPostUnicode14Upper(s)) return s.toLowerCase(Locale.ROOT);
-        StringBuilder sb = new StringBuilder(s.length());
-        int start = 0;
-        for (int i = 0; i < s.length(); ) {
-            int c = s.codePointAt(i);
-            int w = Character.charCount(c);
-            if (isPostUnicode14Upper(c)) {
-                sb.append(s.substring(start, i).toLowerCase(Locale.ROOT)).appendCodePoint(c);
-                start = i + w;
-            }
-            i += w;
+        if (!found || !isCased(c)) return false;
+        j = i + 1;
+        while (j < s.length()) {
+            c = s.codePointAt(j);
+            if (!isCaseIgnorable(c)) return !isCased(c);
+            j += Character.charCount(c);
         }
-        return sb.append(s.substring(start).toLowerCase(Locale.ROOT)).toString();
+        return true;
+    }
+
+    /** Unicode's Cased: Lowercase, Uppercase (both with their Other_ parts) or titlecase. */
+    static boolean isCased(int c) {
+        return Character.isLowerCase(c) || Character.isUpperCase(c) || Character.isTitleCase(c);
+    }
+
+    /** Unicode's Case_Ignorable: Mn, Me, Cf, Lm, Sk, or Word_Break MidLetter/MidNumLet/Single_Quote. */
+    static boolean isCaseIgnorable(int c) {
+        switch (c) {
+            case '\'', '.', ':', 0xB7, 0x387, 0x55F, 0x5F4, 0x2018, 0x2019, 0x2024, 0x2027, 0xFE13, 0xFE52,
+                    0xFE55, 0xFF07, 0xFF0E, 0xFF1A:
+                return true;
+            default:
+                int t = Character.getType(c);
+                return t == Character.NON_SPACING_MARK || t == Character.ENCLOSING_MARK || t == Character.FORMAT
+                        || t == Character.MODIFIER_LETTER || t == Character.MODIFIER_SYMBOL;
+        }
     }
 
     /** Python's {@code str.upper()} (full mapping, e.g. {@code ß -> SS}). */
     public static String upper(String s) {
         return s.toUpperCase(Locale.ROOT);
-    }
-
-    private static boolean hasPostUnicode14Upper(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 0x1C89 || (c >= 0xA7CB && c <= 0xA7DC) || c == 0xD803) return true;
-        }
-        return false;
     }
 
     /** Uppercase letters added in Unicode 15/16 (unassigned, hence unchanged, in Python 3.11). */
