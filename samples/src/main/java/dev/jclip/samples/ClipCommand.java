@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "jclip: CLIP on libtorch from Java.",
         subcommands = {
                 BenchCommand.class,
+                TokenizeCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ClipCommand implements Runnable {
