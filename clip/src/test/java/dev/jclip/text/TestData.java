@@ -2,7 +2,6 @@ package dev.jclip.text;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /** Locations of the third-party test data (read in place, never copied into the project). */
 final class TestData {
@@ -16,11 +15,10 @@ final class TestData {
         return Path.of(System.getProperty("jclip.data", "../shared/data"));
     }
 
-    /** OpenAI's merges file; the test fails loudly when it is missing (it is required data). */
+    /** OpenAI's merges file; tests fail loudly when it is missing (it is required test data). */
     static Path openAiVocab() {
         Path p = data().resolve("bpe_simple_vocab_16e6.txt.gz");
-        Assumptions.assumeTrue(Files.isRegularFile(p) || !Boolean.getBoolean("jclip.skipMissingData"),
-                "no vocabulary at " + p);
+        if (!Files.isRegularFile(p)) throw new IllegalStateException("no vocabulary at " + p.toAbsolutePath());
         return p;
     }
 
