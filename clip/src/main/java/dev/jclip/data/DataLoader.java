@@ -92,7 +92,7 @@ public final class DataLoader implements BatchSource {
             int n = dataset.size();
             int[] perm = new int[n];
             for (int i = 0; i < n; i++) perm[i] = i;
-            Random rnd = new Random(options.seed() * 0x9E3779B97F4A7C15L + epoch);
+            Random rnd = new Random(Seeds.mix(options.seed(), epoch));
             for (int i = n - 1; i > 0; i--) {
                 int j = rnd.nextInt(i + 1);
                 int t = perm[i]; perm[i] = perm[j]; perm[j] = t;

@@ -95,7 +95,7 @@ public final class FashionMnist implements ImageTextDataset {
         if (index < 0 || index >= count) throw new IndexOutOfBoundsException("Fashion-MNIST example " + index + " of " + count);
         int label = labels[index];
         // The template depends on the example only, so any batch order sees the same caption.
-        int t = (int) Math.floorMod(seed * 0x9E3779B97F4A7C15L + index * 0xBF58476D1CE4E5B9L >>> 33, (long) TEMPLATES.size());
+        int t = (int) Math.floorMod(Seeds.mix(seed, index), (long) TEMPLATES.size());
         return new Example(image(index), String.format(TEMPLATES.get(t), CLASSES.get(label)), label);
     }
 

@@ -85,7 +85,7 @@ public final class ShapesDataset implements ImageTextDataset {
 
     @Override public Example get(int index) {
         if (index < 0 || index >= count) throw new IndexOutOfBoundsException("shape example " + index + " of " + count);
-        Random r = new Random(seed * 0x5DEECE66DL + index);
+        Random r = new Random(Seeds.mix(seed, index));
         int[] combo = combos.get(r.nextInt(combos.size()));
         int sz = r.nextInt(SIZES.size()), pos = r.nextInt(POSITIONS.size());
         BufferedImage img = render(combo[0], combo[1], sz, pos, r);

@@ -63,7 +63,7 @@ public final class WebDataset implements BatchSource {
             List<Path> mine = new ArrayList<>();
             for (int i = 0; i < shards.size(); i++) if (i % globalWorkers == gw) mine.add(shards.get(i));
             if (mine.isEmpty()) continue;
-            long wseed = seed * 1_000_003L + gw;
+            long wseed = Seeds.mix(seed, gw);
             Thread t = new Thread(() -> work(mine, wseed, Math.max(1, shuffle)), "jclip-wds-" + gw);
             t.setDaemon(true);
             threads.add(t);
