@@ -29,6 +29,9 @@ public interface ContrastiveModel {
     /** Every trainable parameter by its checkpoint name, in a stable order. */
     Map<String, Tensor> namedParameters();
 
+    /** Everything a checkpoint holds: the parameters plus buffers (BatchNorm statistics), by name. */
+    default Map<String, Tensor> stateDict() { return namedParameters(); }
+
     /** Training ({@code true}) or evaluation mode (dropout etc.). */
     void train(boolean on);
 }

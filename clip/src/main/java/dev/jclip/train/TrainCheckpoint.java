@@ -63,7 +63,7 @@ public final class TrainCheckpoint {
             trainer.optimizer().state().forEach((k, v) -> state.put("optim." + k, TensorBridge.toData(v, arena)));
             if (trainer.scaler() != null) trainer.scaler().state().forEach((k, v) -> state.put("scaler." + k, TensorBridge.toData(v, arena)));
             Safetensors.write(dir.resolve(STATE_FILE), state, Map.of("step", Long.toString(step)));
-            Safetensors.write(dir.resolve(MODEL_FILE), TensorBridge.toData(trainer.model().namedParameters(), arena), meta);
+            Safetensors.write(dir.resolve(MODEL_FILE), TensorBridge.toData(trainer.model().stateDict(), arena), meta);
         }
         ObjectNode json = JSON.createObjectNode();
         json.put("step", step);
@@ -106,7 +106,7 @@ public final class TrainCheckpoint {
             checkStep(model, step);
             checkStep(state, step);
             try (Scope s = Scope.open(); var ng = dev.jclip.torch.Torch.noGrad()) {
-                for (var e : trainer.model().namedParameters().entrySet()) {
+                for (var e : trainer.model().stateDict().entrySet()) {
                     TensorData d = model.tensors().get(e.getKey());
                     if (d == null) throw new CheckpointException(model.source(), "missing parameter '" + e.getKey() + "'");
                     if (!Arrays.equals(d.shape(), e.getValue().shape())) {

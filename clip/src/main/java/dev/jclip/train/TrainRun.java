@@ -1,0 +1,118 @@
+package dev.jclip.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.data.BatchSource;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outer loop of a run: steps from the trainer's current step to the config's total, a
+ * progress bar (loss, lr, samples/s, ETA), metrics as JSON lines in {@code OUT/metrics.jsonl},
+ * a checkpoint every {@code checkpointEvery} steps and at the end, the loss curve
+ * {@code OUT/loss.png} from the whole metrics file (so a resumed run plots its full history).
+ *
+ * <pre>{@code
+ * TrainRun.Summary s = new TrainRun(out, 100, 10, configJson, "{\"type\":\"bytes\"}").run(trainer, loader, 0);
+ * }</pre>
+ */
+public final class TrainRun {
+    /** How the run ended: steps done in this call, the seconds they took, the last loss. */
+    public record Summary(long steps, double seconds, double lastLoss, double samplesPerSecond, boolean stoppedByTime) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path out;
+    private final int checkpointEvery;
+    private final int logEvery;
+    private final String modelConfigJson;
+    private final String tokenizerJson;
+    private boolean progress = true;
+
+    public TrainRun(Path out, int checkpointEvery, int logEvery, String modelConfigJson, String tokenizerJson) {
+        if (checkpointEvery < 0 || logEvery < 1) throw new IllegalArgumentException("checkpoint interval must be >= 0 and log interval >= 1");
+        this.out = out;
+        this.checkpointEvery = checkpointEvery;
+        this.logEvery = logEvery;
+        this.modelConfigJson = modelConfigJson;
+        this.tokenizerJson = tokenizerJson;
+    }
+
+    /** Turns the progress bar off (tests, logs). */
+    public TrainRun quiet() { progress = false; return this; }
+
+    /**
+     * Trains until the config's step count, or until {@code maxSeconds} (0 = no limit) have
+     * passed; then writes the final checkpoint and the loss curve.
+     */
+    public Summary run(Trainer trainer, BatchSource data, double maxSeconds) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
+        }
+        int total = trainer.config().steps();
+        long start = trainer.step();
+        long t0 = System.nanoTime();
+        double lastLoss = Double.NaN, rate = 0;
+        boolean byTime = false;
+        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500).setMaxRenderedLength(120).startsFrom(start, java.time.Duration.ZERO).build() : null;
+        try (MetricsLog log = new MetricsLog(out.resolve("metrics.jsonl"))) {
+            while (trainer.step() < total) {
+                long ts = System.nanoTime();
+                Trainer.StepResult r = trainer.train(data.next());
+                double dt = (System.nanoTime() - ts) / 1e9;
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                rate = (trainer.step() - start) * trainer.config().batchSize() / elapsed;
+                lastLoss = r.loss();
+                if (r.step() % logEvery == 0 || r.step() == total || r.step() == start + 1) {
+                    ObjectNode rec = MetricsLog.of(r, trainer.config().batchSize() / dt);
+                    rec.put("elapsed_s", Math.round(elapsed * 10) / 10.0);
+                    log.write(rec);
+                }
+                if (bar != null) {
+                    bar.stepTo(trainer.step());
+                    bar.setExtraMessage(String.format(" loss %.4f lr %.2e %.0f samples/s", r.loss(), r.lr(), rate));
+                }
+                if (checkpointEvery > 0 && trainer.step() % checkpointEvery == 0 && trainer.step() < total) save(trainer);
+                if (maxSeconds > 0 && elapsed > maxSeconds && trainer.step() < total) { byTime = true; break; }
+            }
+        } finally {
+            if (bar != null) bar.close();
+        }
+        save(trainer);
+        plotLoss();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Summary(trainer.step() - start, secs, lastLoss, rate, byTime);
+    }
+
+    private void save(Trainer trainer) {
+        TrainCheckpoint.save(out, trainer, modelConfigJson, tokenizerJson, null);
+    }
+
+    /** Draws {@code OUT/loss.png} from every record of {@code OUT/metrics.jsonl}. */
+    public void plotLoss() {
+        Path metrics = out.resolve("metrics.jsonl");
+        List<double[]> pts = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(metrics)) {
+                if (line.isBlank()) continue;
+                JsonNode n = JSON.readTree(line);
+                if (n.has("step") && n.has("loss")) pts.add(new double[]{n.get("step").asDouble(), n.get("loss").asDouble()});
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + metrics + ": " + e.getMessage(), e);
+        }
+        double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(), y = pts.stream().mapToDouble(p -> p[1]).toArray();
+        TrainPlots.lossCurve(x, y, out.resolve("loss.png"));
+    }
+}
