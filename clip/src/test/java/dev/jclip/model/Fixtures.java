@@ -50,6 +50,8 @@ final class Fixtures {
             maxDiff = Math.max(maxDiff, d);
         }
         double tol = rel * maxAbs;
+        // the observed error, for the docs' figures (surefire keeps stdout in the report)
+        System.out.printf("%-55s max|diff| %.3g = %.3g x max|expected|%n", name, maxDiff, maxAbs == 0 ? 0 : maxDiff / maxAbs);
         assertTrue(maxDiff <= tol, name + ": max |diff| " + maxDiff + " > " + rel + " x max|expected| = " + tol);
     }
 }
