@@ -5,6 +5,8 @@ import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
 
+import java.util.List;
+
 /**
  * {@code nn.BatchNorm2d} (eps 1e-5, momentum 0.1): parameters {@code weight}, {@code bias};
  * buffers {@code running_mean}, {@code running_var}, {@code num_batches_tracked} (int64, 0-d).
@@ -41,7 +43,8 @@ public final class BatchNorm2d extends Module {
         if (training) {
             try (Scope s = Scope.open(); var g = Torch.noGrad()) {
                 Tensor n = numBatchesTracked.get();
-                n.copy_(n.add(1.0));
+                // n + 1 as a sum: Tensor.add on int64 fails in the tensor layer (its alpha is passed as a double)
+                n.copy_(Torch.stack(List.of(n, Torch.onesLike(n)), 0).sum());
             }
         }
         return y;
