@@ -82,6 +82,18 @@ public final class ClipModel implements AutoCloseable {
         }
     }
 
+    /** A randomly initialised model with the reference's distributions ({@link ClipInitializer}), for training from scratch. */
+    public static ClipModel initialized(ClipArchitecture architecture, long seed, DType dtype, Device device) {
+        ClipModel m = new ClipModel(architecture);
+        try {
+            ClipInitializer.initialize(m, seed, dtype, device);
+            return m;
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
     /** Loads tensors into the declared slots (see {@link ParameterStore#load}). */
     public ParameterStore.LoadReport load(Map<String, Tensor> stateDict, boolean strict) {
         Map<String, Tensor> tensors = new LinkedHashMap<>(stateDict);
