@@ -101,6 +101,41 @@ class ClipModelTest {
         }
     }
 
+    /**
+     * LayerNorm follows its input's dtype whatever the weights' dtype: half inputs are normalised in
+     * float32 and cast back (the reference's rule), float64 inputs in float64 (where the reference's
+     * float32 cast fails, see the fixtures' README), float32 weights cast as needed.
+     */
+    @Test void layerNormFollowsTheInputDtypeWhateverTheWeights() {
+        try (ParameterStore store = new ParameterStore(); Scope s = Scope.open()) {
+            LayerNorm ln = new LayerNorm(store, "ln", 16);
+            Torch.manualSeed(11);
+            Tensor w = Torch.randn(new long[]{16}, DType.F32, Device.CPU), b = Torch.randn(new long[]{16}, DType.F32, Device.CPU);
+            store.load(Map.of("ln.weight", w, "ln.bias", b), true);   // float32 norms, as in OpenAI's fp16 checkpoints
+            Tensor x = Torch.randn(new long[]{5, 16}, DType.F64, Device.CPU).mul(30.0).add(100.0);
+            for (DType dt : new DType[]{DType.BF16, DType.F16, DType.F64}) {
+                Tensor xin = x.to(dt);
+                DType compute = dt == DType.F64 ? DType.F64 : DType.F32;
+                Tensor expected = F.layerNorm(xin.to(compute), new long[]{16}, w.to(compute), b.to(compute), 1e-5).to(dt);
+                Tensor y = ln.forward(xin);
+                assertEquals(dt, y.dtype());
+                assertArrayEquals(expected.toDoubleArray(), y.toDoubleArray(), dt.toString());
+            }
+        }
+    }
+
+    @Test void autocastRunsAFloat32ModelInBfloat16() {
+        try (ClipModel m = ClipModel.fromStateDict(vitWeights); Scope s = Scope.open()) {
+            Tensor ref = m.encodeImage(vitInputs.get("images"));
+            Tensor img;
+            try (var ac = Torch.autocast(Device.CPU, DType.BF16)) {
+                img = m.encodeImage(vitInputs.get("images"));
+            }
+            assertEquals(DType.F32, m.dtype(), "autocast does not change the weights");
+            Fixtures.assertClose("autocast bf16 image features", ref, img.to(DType.F32), 0.03);
+        }
+    }
+
     @Test void trainModeUsesBatchStatisticsAndUpdatesRunningOnes() {
         try (ClipModel m = ClipModel.fromStateDict(resnetWeights); Scope s = Scope.open()) {
             Tensor images = resnetInputs.get("images");
