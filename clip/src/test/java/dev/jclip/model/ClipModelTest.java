@@ -55,6 +55,19 @@ class ClipModelTest {
         }
     }
 
+    /** Parameters live outside every scope: a model made inside nested scopes outlives them. */
+    @Test void modelBuiltInsideNestedScopesSurvivesThem() {
+        ClipModel m;
+        try (Scope outer = Scope.open(); Scope inner = Scope.open()) {
+            m = ClipModel.fromStateDict(vitWeights);
+            m.to(DType.F64);
+        }
+        try (m; Scope s = Scope.open()) {
+            assertEquals(DType.F64, m.encodeText(vitInputs.get("tokens")).dtype());
+        }
+        assertThrows(IllegalStateException.class, () -> m.logitScale().get());
+    }
+
     @Test void inferenceRecordsNoGraphUntilGradientsAreRequested() {
         try (ClipModel m = ClipModel.fromStateDict(vitWeights); Scope s = Scope.open()) {
             assertFalse(m.encodeText(vitInputs.get("tokens")).requiresGrad());
