@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 VersionCommand.class,
                 BenchCommand.class,
+                TrainCommand.class,
+                DemoCommand.class,
                 InfoCommand.class,
                 ConvertCommand.class,
                 PreprocessCommand.class,

@@ -1,0 +1,96 @@
+package dev.jclip.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.data.FashionMnist;
+import dev.jclip.data.ShapesDataset;
+import dev.jclip.model.ClipArchitecture;
+import dev.jclip.text.ClipTokenizer;
+import dev.jclip.torch.Device;
+import dev.jclip.torch.Tensor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The small CLIPs this project trains on a CPU, and their evaluations: the synthetic-shapes demo
+ * (held-out colour-shape combinations vs seen ones) and Fashion-MNIST zero-shot.
+ *
+ * <pre>{@code
+ * ClipArchitecture a = Recipes.shapesArchitecture();
+ * Recipes.ShapesScore s = Recipes.evaluateShapes(model, tokenize, 32, out, Device.CPU);
+ * }</pre>
+ */
+public final class Recipes {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Text context for byte-level captions: "a large purple triangle at the bottom" is 38 bytes, + SOT and EOT. */
+    public static final int BYTES_CONTEXT = 40;
+    /** Zero-shot prompts for the shapes classes (colour + shape). */
+    public static final List<String> SHAPES_PROMPTS = List.of("a photo of a %s", "a %s", "%s");
+
+    private Recipes() {}
+
+    /** The bytes-only tokenizer's description stored in checkpoints. */
+    public static String bytesTokenizerJson() { return "{\"type\":\"bytes\"}"; }
+
+    /** Tokens for captions with {@code tok}, truncated to {@code context}. */
+    public static Function<List<String>, Tensor> tokenizeWith(ClipTokenizer tok, int context) {
+        return texts -> tok.tokenize(texts, context, true);
+    }
+
+    /** ViT 32 px, patch 8, width 64 x 2 layers; byte-level text, width 64 x 2 layers, context 40; embed 64. */
+    public static ClipArchitecture shapesArchitecture() {
+        int vocab = ClipTokenizer.bytesOnly().vocabulary().size();
+        return ClipArchitecture.vit(64, 32, 2, 64, 8, BYTES_CONTEXT, vocab, 64, 2, 2);
+    }
+
+    /** ViT 32 px (28 px images centred), patch 4, width 128 x 3 layers; byte-level text, width 64 x 2 layers; embed 64. */
+    public static ClipArchitecture fashionArchitecture() {
+        int vocab = ClipTokenizer.bytesOnly().vocabulary().size();
+        return ClipArchitecture.vit(64, 32, 3, 128, 4, BYTES_CONTEXT, vocab, 64, 2, 2);
+    }
+
+    /** Zero-shot on the shapes: held-out combinations, seen ones, chance = 1 / classes. */
+    public record ShapesScore(double heldoutTop1, double seenTop1, double chance, double[][] similarity) {}
+
+    /**
+     * Classifies {@code heldout} images of the held-out combinations and {@code seen} images of
+     * the seen ones among all colour-shape classes, and draws {@code similarity.png} into {@code out}.
+     */
+    public static ShapesScore evaluateShapes(ContrastiveModel model, Function<List<String>, Tensor> tokenize, int imageSize,
+                                             int heldout, int seen, Path out, Device device) {
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < ShapesDataset.classCount(); k++) names.add(ShapesDataset.className(k));
+        try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, names, SHAPES_PROMPTS, device)) {
+            ZeroShotEval.Result h = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.HELDOUT, heldout, 1), 250);
+            ZeroShotEval.Result s = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.SEEN, seen, 1), 250);
+            int c = names.size();
+            double[][] sim = new double[c][c];
+            for (int i = 0; i < c; i++) sim[i] = (h.perClassCount()[i] > 0 ? h : s).meanSimilarity()[i];
+            List<String> rows = new ArrayList<>();
+            for (int k = 0; k < c; k++) {
+                boolean held = ShapesDataset.isHeldOut(k / ShapesDataset.SHAPES.size(), k % ShapesDataset.SHAPES.size());
+                rows.add((held ? "* " : "") + names.get(k));
+            }
+            if (out != null) TrainPlots.heatmap(sim, rows, names, "images (rows, * = held out) vs class prompts: mean cosine", out.resolve("similarity.png"));
+            return new ShapesScore(h.top1(), s.top1(), 1.0 / c, sim);
+        }
+    }
+
+    /** Fashion-MNIST zero-shot top-1 on the 10,000 test images with class-name prompts. */
+    public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
+                                                     int imageSize, Path out, Device device) {
+        FashionMnist test = FashionMnist.load(dir, false, imageSize, 0);
+        try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, FashionMnist.TEMPLATES, device)) {
+            ZeroShotEval.Result r = zs.evaluate(test, 500);
+            if (out != null) TrainPlots.heatmap(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES,
+                    "test images (rows) vs class prompts: mean cosine", out.resolve("similarity.png"));
+            return r;
+        }
+    }
+
+    /** A JSON object for reports. */
+    public static ObjectNode json() { return JSON.createObjectNode(); }
+}

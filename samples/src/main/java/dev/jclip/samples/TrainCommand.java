@@ -1,0 +1,147 @@
+package dev.jclip.samples;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.data.BatchSource;
+import dev.jclip.data.CaptionedFiles;
+import dev.jclip.data.DataLoader;
+import dev.jclip.data.FashionMnist;
+import dev.jclip.data.ImageTextDataset;
+import dev.jclip.data.ShapesDataset;
+import dev.jclip.data.WebDataset;
+import dev.jclip.model.ClipArchitecture;
+import dev.jclip.model.ClipModel;
+import dev.jclip.text.ClipTokenizer;
+import dev.jclip.torch.DType;
+import dev.jclip.torch.Device;
+import dev.jclip.train.AdamW;
+import dev.jclip.train.ClipModelAdapter;
+import dev.jclip.train.Precision;
+import dev.jclip.train.Recipes;
+import dev.jclip.train.TrainCheckpoint;
+import dev.jclip.train.TrainConfig;
+import dev.jclip.train.TrainRun;
+import dev.jclip.train.Trainer;
+import dev.jclip.train.ZeroShotEval;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code clip train}: trains a CLIP from scratch (or resumes) on synthetic shapes, Fashion-MNIST,
+ * a folder or CSV of captioned images, or WebDataset shards; then, for shapes and Fashion-MNIST,
+ * reports zero-shot top-1.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a CLIP with the contrastive loss; progress bar, OUT/metrics.jsonl, OUT/loss.png, checkpoints in OUT.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "synthetic | fashion-mnist | DIR (images + .txt) | CSV/TSV file | SHARDS (a.tar or data-{000..009}.tar)")
+    String data;
+    @Option(names = "--model", defaultValue = "auto", description = "shapes | fashion | a released name (ViT-B/32, RN50, ...) | a config JSON file; auto: shapes or fashion by --data (default ${DEFAULT-VALUE})")
+    String model;
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 | bf16 | fp16 (default ${DEFAULT-VALUE})") String precision;
+    @Option(names = "--batch", defaultValue = "128") int batch;
+    @Option(names = "--accum", defaultValue = "1", description = "micro-batches per step (gradient accumulation)") int accum;
+    @Option(names = "--steps", defaultValue = "1000") int steps;
+    @Option(names = "--lr", defaultValue = "1e-3") double lr;
+    @Option(names = "--warmup", defaultValue = "-1", description = "warm-up steps (default: 5 % of --steps)") int warmup;
+    @Option(names = "--wd", defaultValue = "0.2", description = "weight decay (default ${DEFAULT-VALUE})") double wd;
+    @Option(names = "--grad-clip", defaultValue = "1.0", description = "global-norm clip, 0 = off") double gradClip;
+    @Option(names = "--label-smoothing", defaultValue = "0.0") double labelSmoothing;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--workers", defaultValue = "1", description = "data threads") int workers;
+    @Option(names = "--vocab", description = "BPE vocabulary (bpe_simple_vocab_16e6.txt.gz); default: the bytes-only tokenizer") Path vocab;
+    @Option(names = "--fashion-dir", defaultValue = "/usr/share/datasets/fashion-mnist") Path fashionDir;
+    @Option(names = "--out", required = true, description = "output folder (checkpoint, metrics, plots)") Path out;
+    @Option(names = "--resume", description = "continue from the checkpoint in --out") boolean resume;
+    @Option(names = "--checkpoint-every", defaultValue = "500") int checkpointEvery;
+    @Option(names = "--log-every", defaultValue = "10") int logEvery;
+    @Option(names = "--max-minutes", defaultValue = "0", description = "stop early after this many minutes (0 = no limit)") double maxMinutes;
+    @Option(names = "--device", defaultValue = "cpu") String device;
+    @Option(names = "--no-progress", description = "no progress bar") boolean noProgress;
+
+    @Override public Integer call() throws Exception {
+        Result r = run();
+        System.out.println(r.report().toString());
+        return 0;
+    }
+
+    /** The run's outcome: the JSON report and the summary. */
+    record Result(ObjectNode report, TrainRun.Summary summary) {}
+
+    Result run() throws Exception {
+        Device dev = Device.parse(device);
+        boolean synthetic = data.equals("synthetic"), fashion = data.equals("fashion-mnist");
+        ClipArchitecture arch = architecture(synthetic, fashion);
+        ClipTokenizer tok = vocab != null ? ClipTokenizer.load(vocab) : ClipTokenizer.bytesOnly();
+        if (tok.vocabulary().size() > arch.vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tok.vocabulary().size() + " tokens but the model only " + arch.vocabSize());
+        }
+        String tokJson = vocab != null ? Recipes.json().put("type", "bpe").put("vocab", vocab.toAbsolutePath().toString()).toString()
+                : Recipes.bytesTokenizerJson();
+        var tokenize = Recipes.tokenizeWith(tok, arch.contextLength());
+        TrainConfig cfg = TrainConfig.defaults(steps).withBatch(batch).withAccum(accum).withLr(lr)
+                .withWarmup(warmup >= 0 ? warmup : Math.max(1, steps / 20)).withAdam(AdamW.Options.clip().withWeightDecay(wd))
+                .withGradClip(gradClip).withLabelSmoothing(labelSmoothing).withPrecision(Precision.parse(precision))
+                .withSeed(seed).withDevice(dev);
+        Files.createDirectories(out);
+        try (ClipModel m = ClipModel.initialized(arch, seed, DType.F32, dev)) {
+            ClipModelAdapter cm = new ClipModelAdapter(m);
+            try (Trainer tr = new Trainer(cm, tokenize, cfg)) {
+                if (resume) {
+                    long at = TrainCheckpoint.resume(out, tr);
+                    System.err.println("resumed at step " + at + " from " + out);
+                }
+                TrainRun.Summary sum;
+                try (BatchSource src = source(arch.imageResolution(), tr.step(), synthetic, fashion)) {
+                    TrainRun run = new TrainRun(out, checkpointEvery, logEvery, arch.toJson(), tokJson);
+                    if (noProgress) run.quiet();
+                    sum = run.run(tr, src, maxMinutes * 60);
+                }
+                ObjectNode rep = Recipes.json();
+                rep.put("steps", tr.step());
+                rep.put("train_seconds", Math.round(sum.seconds() * 10) / 10.0);
+                rep.put("samples_per_s", Math.round(sum.samplesPerSecond() * 10) / 10.0);
+                rep.put("last_loss", sum.lastLoss());
+                if (synthetic) {
+                    Recipes.ShapesScore s = Recipes.evaluateShapes(cm, tokenize, arch.imageResolution(), 800, 2000, out, dev);
+                    rep.put("heldout_top1", s.heldoutTop1()).put("seen_top1", s.seenTop1()).put("chance", s.chance());
+                } else if (fashion) {
+                    ZeroShotEval.Result z = Recipes.evaluateFashion(cm, tokenize, fashionDir, arch.imageResolution(), out, dev);
+                    rep.put("zero_shot_top1", z.top1()).put("test_images", z.total()).put("chance", 0.1);
+                }
+                rep.put("out", out.toAbsolutePath().toString());
+                return new Result(rep, sum);
+            }
+        }
+    }
+
+    private ClipArchitecture architecture(boolean synthetic, boolean fashion) {
+        String m = model.equals("auto") ? (fashion ? "fashion" : "shapes") : model;
+        if (m.equals("shapes")) return Recipes.shapesArchitecture();
+        if (m.equals("fashion")) return Recipes.fashionArchitecture();
+        if (ClipArchitecture.RELEASED.contains(m)) return ClipArchitecture.released(m);
+        Path p = Path.of(m);
+        if (Files.isRegularFile(p)) return ClipArchitecture.fromJson(p);
+        throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, one of " + ClipArchitecture.RELEASED + " or a JSON file");
+    }
+
+    private BatchSource source(int size, long firstBatch, boolean synthetic, boolean fashion) {
+        DataLoader.Options opts = new DataLoader.Options(batch, seed, 0, 1, Math.max(1, workers), 4, firstBatch);
+        if (synthetic) return new DataLoader(new ShapesDataset(size, ShapesDataset.Split.TRAIN, 1_000_000, seed), opts);
+        if (fashion) {
+            if (!FashionMnist.available(fashionDir)) {
+                throw new IllegalArgumentException("Fashion-MNIST not found in " + fashionDir + " (apt-get install dataset-fashion-mnist)");
+            }
+            return new DataLoader(FashionMnist.load(fashionDir, true, size, seed), opts);
+        }
+        if (data.endsWith(".tar") || data.contains("{")) {
+            if (resume) System.err.println("note: WebDataset streams are not resumed at the exact sample (order depends on threads)");
+            return new WebDataset(WebDataset.expand(data), size, batch, seed, 0, 1, Math.max(1, workers), 1000);
+        }
+        ImageTextDataset ds = CaptionedFiles.open(Path.of(data), size);
+        return new DataLoader(ds, opts);
+    }
+}
