@@ -1,11 +1,5 @@
 package dev.jclip.eval;
 
-import dev.jclip.torch.DType;
-import dev.jclip.torch.Device;
-import dev.jclip.torch.Scope;
-import dev.jclip.torch.Tensor;
-import dev.jclip.torch.Torch;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,34 +50,17 @@ public final class ZeroShotClassifier {
         List<String> prompts = new ArrayList<>(classes.size() * templates.size());
         for (String c : classes) prompts.addAll(templates.apply(c));
         int t = templates.size();
-        float[] out = null;
-        int dim = -1;
-        try (var g = Torch.noGrad()) {
-            List<float[]> chunks = new ArrayList<>();
-            for (int from = 0; from < prompts.size(); from += batch) {
-                List<String> part = prompts.subList(from, Math.min(prompts.size(), from + batch));
-                try (Scope s = Scope.open()) {
-                    Tensor tokens = tokenizer.tokenize(part).to(encoder.device());
-                    Tensor f = encoder.encodeText(tokens).to(Device.CPU, DType.F32).normalize(-1);
-                    dim = (int) f.size(-1);
-                    chunks.add(f.toFloatArray());
-                }
+        Features e = TextEmbedder.embed(encoder, tokenizer, prompts, batch).normalized();
+        int dim = e.dim();
+        float[] out = new float[classes.size() * dim];
+        double[] acc = new double[dim];
+        for (int c = 0; c < classes.size(); c++) {
+            // Mean of the class's unit prompt embeddings, then renormalised.
+            java.util.Arrays.fill(acc, 0);
+            for (int r = c * t; r < (c + 1) * t; r++) {
+                for (int j = 0; j < dim; j++) acc[j] += e.data()[r * dim + j] / (double) t;
             }
-            // Sum of unit vectors per class, then renormalise: the mean's direction (the 1/T factor cancels).
-            out = new float[classes.size() * dim];
-            double[] acc = new double[dim];
-            int row = 0, inRow = 0;
-            for (float[] chunk : chunks) {
-                for (int r = 0; r < chunk.length / dim; r++) {
-                    for (int j = 0; j < dim; j++) acc[j] += chunk[r * dim + j] / (double) t;
-                    if (++inRow == t) {
-                        normalizeInto(acc, out, row * dim);
-                        Arrays.fill(acc, 0);
-                        row++;
-                        inRow = 0;
-                    }
-                }
-            }
+            normalizeInto(acc, out, c * dim);
         }
         return new ZeroShotClassifier(classes, new Features(out, classes.size(), dim));
     }
