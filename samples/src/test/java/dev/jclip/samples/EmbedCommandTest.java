@@ -43,14 +43,14 @@ class EmbedCommandTest {
         Path png = fixtures().resolve("preprocess/rgb_73x64.png");
         Path out = dir.resolve("img.safetensors");
         int rc = new CommandLine(new ClipCommand()).execute("embed", "--checkpoint", m.toString(), "--images",
-                png.toString(), bad.toString(), fixtures().resolve("preprocess/CLIP.png").toString(), "--out", out.toString());
+                png.toString(), bad.toString(), Path.of(System.getProperty("jclip.data", "../shared/data")).resolve("CLIP.png").toString(), "--out", out.toString());
         assertEquals(1, rc, "a skipped file makes the exit code 1");
         try (StateDict got = Safetensors.read(out)) {
-            assertArrayEquals(new long[]{2, 16}, got.get("image_features").shape());
+            assertArrayEquals(new long[]{2, 32}, got.get("image_features").shape(), "embed_dim of vit_a is 32");
             float[] f = got.get("image_features").toFloatArray();
             for (int r = 0; r < 2; r++) {
                 double s = 0;
-                for (int j = 0; j < 16; j++) s += f[r * 16 + j] * f[r * 16 + j];
+                for (int j = 0; j < 32; j++) s += f[r * 32 + j] * f[r * 32 + j];
                 assertEquals(1.0, s, 1e-5);
             }
             assertTrue(got.metadata().get("names").contains("rgb_73x64.png") && !got.metadata().get("names").contains("broken"));
