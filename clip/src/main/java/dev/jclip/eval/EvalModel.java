@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.io.Checkpoints;
 import dev.jclip.io.StateDict;
+import dev.jclip.model.ClipArchitecture;
 import dev.jclip.model.ClipModel;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
@@ -47,9 +48,12 @@ public final class EvalModel implements AutoCloseable {
     public static EvalModel open(Path checkpoint, Path vocab, Device device, DType dtype) {
         ClipModel model;
         String recorded;
+        // As ClipModel.fromCheckpoint (a recorded 'config' wins over inference), keeping the metadata for the tokenizer.
         try (StateDict sd = Checkpoints.loadClip(checkpoint); Scope s = Scope.open()) {
             recorded = sd.metadata().get("tokenizer");
-            model = ClipModel.fromStateDict(sd.toTensors());
+            String config = sd.metadata().get("config");
+            model = config != null ? ClipModel.fromStateDict(sd.toTensors(), ClipArchitecture.fromJson(config))
+                    : ClipModel.fromStateDict(sd.toTensors());
         }
         try {
             model.to(device, dtype);
