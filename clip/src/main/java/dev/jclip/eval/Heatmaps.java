@@ -47,6 +47,7 @@ public final class Heatmaps {
                 "predicted class", "true class");
         chart.getStyler().setRangeColors(BLUES).setMin(0).setMax(1).setShowValue(c <= 20)
                 .setHeatMapValueDecimalPattern("0.00");
+        chart.getStyler().setXAxisLabelRotation(c > 6 ? 45 : 0);
         chart.addSeries("share of true class", m.classes(), reversed(m.classes()), cells(share, true));
         save(chart, png);
     }
@@ -64,8 +65,12 @@ public final class Heatmaps {
                 hi = Math.max(hi, v[i][j]);
             }
         }
-        if (lo == hi) { lo -= 1e-3; hi += 1e-3; }
-        HeatMapChart chart = chart(title, Math.max(520, 200 + 40 * c), Math.max(420, 120 + 32 * r), "text", "image");
+        // Round the colour range outward to 0.01 so the legend reads as short numbers.
+        lo = Math.floor(lo * 100) / 100;
+        hi = Math.ceil(hi * 100) / 100;
+        if (lo == hi) hi += 0.01;
+        HeatMapChart chart = chart(title, 420 + 64 * c, 260 + 36 * r, "text", "image");
+        chart.getStyler().setValueFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
         chart.getStyler().setRangeColors(DIVERGING).setMin(lo).setMax(hi).setShowValue(r * c <= 400)
                 .setHeatMapValueDecimalPattern("0.00");
         chart.getStyler().setXAxisLabelRotation(c > 6 ? 45 : 0);
