@@ -66,7 +66,7 @@ public final class Evaluation {
             Heatmaps.similarity(similarity, similarityImages, similarityTexts, "cosine similarity, image vs. text", sim);
             files.add(sim);
             Path json = dir.resolve("report.json");
-            AtomicOutput.write(json, toJson().getBytes(StandardCharsets.UTF_8));
+            dev.jclip.io.AtomicFile.write(json, toJson().getBytes(StandardCharsets.UTF_8));
             files.add(json);
             return files;
         }

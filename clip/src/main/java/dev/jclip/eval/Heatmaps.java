@@ -114,6 +114,6 @@ public final class Heatmaps {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + png, e);
         }
-        AtomicOutput.write(png, bytes);
+        dev.jclip.io.AtomicFile.write(png, bytes);
     }
 }

@@ -158,7 +158,7 @@ public final class EvalCommand implements Callable<Integer> {
         o.put("text_to_image", r.textToImage());
         o.put("skipped", img.failures().stream().map(f -> f.file().toString()).toList());
         Path json = out.resolve("retrieval.json");
-        AtomicOutput.write(json, Json.string(o).getBytes(StandardCharsets.UTF_8));
+        dev.jclip.io.AtomicFile.write(json, Json.string(o).getBytes(StandardCharsets.UTF_8));
         System.out.println("wrote " + png + "\nwrote " + json);
         return img.failures().isEmpty() ? 0 : 1;
     }
