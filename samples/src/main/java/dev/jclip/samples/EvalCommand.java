@@ -1,6 +1,5 @@
 package dev.jclip.samples;
 
-import dev.jclip.eval.AtomicOutput;
 import dev.jclip.eval.EvalModel;
 import dev.jclip.eval.Evaluation;
 import dev.jclip.eval.FashionMnist;
