@@ -178,16 +178,8 @@ public final class LibTorch {
     /** Number of CUDA devices visible (0 on a CPU build or without a GPU). */
     public int cudaDeviceCount() {
         if (!hasCudaLibrary) return 0;
-        Optional<MemorySegment> f = lookup.find("_ZN3c104cuda12device_countEv");
-        if (f.isEmpty()) return 0;
-        try {
-            // c10::cuda::device_count() is noexcept and returns c10::DeviceIndex (int8)
-            var h = java.lang.foreign.Linker.nativeLinker().downcallHandle(f.get(),
-                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_BYTE));
-            return (byte) h.invokeExact();
-        } catch (Throwable t) {
-            return 0;
-        }
+        if (lookup.find("_ZN3c104cuda12device_countEv").isEmpty()) return 0;
+        return NativeApi._ZN3c104cuda12device_countEv();
     }
 
     /** The devices jclip can use here: the CPU and each CUDA device. */

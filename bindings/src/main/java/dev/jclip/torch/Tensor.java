@@ -104,6 +104,22 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Detaches this tensor from every enclosing scope (not only the innermost, as {@link #keep()}
+     * does): only {@link #close()} (or, as a last resort, the Cleaner) frees it. For long-lived
+     * tensors such as model parameters created while a scope happens to be open.
+     *
+     * <pre>{@code
+     * try (Scope s = Scope.open(); Scope inner = Scope.open()) {
+     *     weight = Torch.zeros(DType.F32, 4, 4).persist();   // survives both scopes
+     * }
+     * }</pre>
+     */
+    public Tensor persist() {
+        while (scope != null) scope.release(this);
+        return this;
+    }
+
     void leaveScopeToParent(Scope parent) {
         scope = null;
         if (parent != null) parent.add(this);

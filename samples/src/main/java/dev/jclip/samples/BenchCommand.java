@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 BenchOpsCommand.class,
                 LoadBenchCommand.class,
+                BenchTokenizeCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

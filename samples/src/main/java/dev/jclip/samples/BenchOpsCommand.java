@@ -105,14 +105,17 @@ public final class BenchOpsCommand implements Callable<Integer> {
     private void soak(Tensor a, Tensor b) {
         long step = Math.max(1, soak / 10);
         long start = Rss.kb();
-        System.out.printf(Locale.ROOT, "soak: %d small ops in scopes of 1000; RSS before %d KiB%n", soak, start);
+        System.out.printf(Locale.ROOT, "soak: %d small ops in scopes of 1000 (each a mul and an add); RSS before %d KiB "
+                + "(run with JCLIP_JAVA_OPTS='-Xms256m -Xmx256m' to keep the Java heap from growing into RSS)%n", soak, start);
         long done = 0;
         while (done < soak) {
             try (Scope s = Scope.open()) {
                 for (int i = 0; i < 1000 && done < soak; i++, done++) a.mul(b).add(1.0);
             }
             if (done % step == 0) {
-                System.out.printf(Locale.ROOT, "  %,12d ops  RSS %d KiB  live tensors %d%n", done, Rss.kb(), Tensor.liveCount());
+                Runtime rt = Runtime.getRuntime();
+                System.out.printf(Locale.ROOT, "  %,12d ops  RSS %d KiB  (Java heap committed %d KiB)  live tensors %d%n",
+                        done, Rss.kb(), rt.totalMemory() / 1024, Tensor.liveCount());
             }
         }
         System.out.printf(Locale.ROOT, "soak: RSS after %d KiB (%+d KiB)%n", Rss.kb(), Rss.kb() - start);

@@ -1,0 +1,31 @@
+package dev.jclip.model;
+
+import dev.jclip.torch.F;
+import dev.jclip.torch.Tensor;
+
+/**
+ * {@code nn.Linear}: {@code y = x W^T + b} with keys {@code weight} [out, in] and {@code bias} [out].
+ *
+ * <pre>{@code
+ * Linear fc = new Linear(store, "mlp.c_fc", 512, 2048, true);
+ * Tensor h = fc.forward(x);
+ * }</pre>
+ */
+public final class Linear extends Module {
+    private final Parameter weight;
+    private final Parameter bias;
+
+    public Linear(ParameterStore store, String prefix, long in, long out, boolean withBias) {
+        super(store, prefix);
+        weight = parameter("weight", out, in);
+        bias = withBias ? parameter("bias", out) : null;
+    }
+
+    public Parameter weight() { return weight; }
+
+    public Parameter bias() { return bias; }
+
+    public Tensor forward(Tensor x) {
+        return F.linear(x, weight.get(), bias == null ? null : bias.get());
+    }
+}

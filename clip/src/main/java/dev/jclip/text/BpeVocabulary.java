@@ -1,0 +1,263 @@
+package dev.jclip.text;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A byte-level BPE vocabulary: token strings by id, merge ranks, and the special tokens. Loads
+ * OpenAI's {@code bpe_simple_vocab_16e6.txt.gz} (gzip or plain; vocabulary built exactly like
+ * {@code SimpleTokenizer.__init__}: 256 byte symbols, the same with {@code </w>}, one token per
+ * merge of lines 1..48894, then {@code <|startoftext|>}, {@code <|endoftext|>}), Hugging Face's
+ * {@code vocab.json} + {@code merges.txt}, or a bytes-only vocabulary (no merges, 514 ids).
+ * Vocabulary files belong to the user; none is bundled.
+ *
+ * <pre>{@code
+ * BpeVocabulary v = BpeVocabulary.fromOpenAi(Path.of("bpe_simple_vocab_16e6.txt.gz"));
+ * v.size();          // 49408
+ * v.endOfText();     // 49407
+ * }</pre>
+ */
+public final class BpeVocabulary {
+    /** Merges the reference reads from its file: {@code merges[1:49152-256-2+1]}. */
+    public static final int OPENAI_MERGES = 49152 - 256 - 2;
+    public static final String START_OF_TEXT = "<|startoftext|>";
+    public static final String END_OF_TEXT = "<|endoftext|>";
+
+    private final String source;
+    private final String[] tokens;
+    private final Map<String, Integer> ids;
+    private final MergeTable merges;
+    private final int[] byteIds = new int[256];
+    private final int[] byteEndIds = new int[256];
+    private final int startOfText, endOfText;
+
+    private BpeVocabulary(String source, String[] tokens, Map<String, Integer> ids, List<String[]> mergePairs) {
+        this.source = source;
+        this.tokens = tokens;
+        this.ids = ids;
+        for (int b = 0; b < 256; b++) {
+            String sym = String.valueOf(BytesToUnicode.charOf(b));
+            byteIds[b] = require(sym);
+            byteEndIds[b] = require(sym + "</w>");
+        }
+        startOfText = require(START_OF_TEXT);
+        endOfText = require(END_OF_TEXT);
+        merges = new MergeTable(mergePairs.size());
+        for (int rank = 0; rank < mergePairs.size(); rank++) {
+            String[] p = mergePairs.get(rank);
+            Integer left = ids.get(p[0]), right = ids.get(p[1]);
+            // a pair with an unknown side can never form: such symbols never exist
+            if (left == null || right == null) continue;
+            Integer merged = ids.get(p[0] + p[1]);
+            if (merged == null) {
+                throw new IllegalArgumentException(source + ": merge #" + (rank + 1) + " '" + p[0] + " " + p[1]
+                        + "' gives '" + p[0] + p[1] + "', which is not in the vocabulary");
+            }
+            merges.put(left, right, rank, merged);
+        }
+    }
+
+    private int require(String token) {
+        Integer id = ids.get(token);
+        if (id == null) throw new IllegalArgumentException(source + ": the vocabulary lacks the token '" + token + "'");
+        return id;
+    }
+
+    // ---------------------------------------------------------------- loaders
+
+    /** OpenAI's merges file ({@code .gz} or plain text, detected from the content). */
+    public static BpeVocabulary fromOpenAi(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return fromOpenAi(in, file.toString(), OPENAI_MERGES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read BPE merges " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * OpenAI's merges format from a stream (gzip or plain): line 0 is a header, lines
+     * 1..{@code maxMerges} are merges "{@code left right}".
+     */
+    public static BpeVocabulary fromOpenAi(InputStream in, String sourceName, int maxMerges) {
+        String text = readText(in, sourceName);
+        String[] lines = text.split("\n", -1);
+        int end = Math.min(lines.length, maxMerges + 1);
+        // a trailing newline leaves one empty last line: not a merge
+        if (end == lines.length && end > 1 && lines[end - 1].isEmpty()) end--;
+        List<String[]> pairs = new ArrayList<>(Math.max(0, end - 1));
+        for (int i = 1; i < end; i++) pairs.add(parseMerge(lines[i], sourceName, i + 1));
+        List<String> vocab = new ArrayList<>(512 + pairs.size() + 2);
+        for (int i = 0; i < 256; i++) vocab.add(String.valueOf(BytesToUnicode.vocabChar(i)));
+        for (int i = 0; i < 256; i++) vocab.add(BytesToUnicode.vocabChar(i) + "</w>");
+        for (String[] p : pairs) vocab.add(p[0] + p[1]);
+        vocab.add(START_OF_TEXT);
+        vocab.add(END_OF_TEXT);
+        Map<String, Integer> ids = new HashMap<>(vocab.size() * 2);
+        for (int i = 0; i < vocab.size(); i++) ids.put(vocab.get(i), i); // later duplicates win, as in a dict
+        return new BpeVocabulary(sourceName, vocab.toArray(new String[0]), ids, pairs);
+    }
+
+    /** The bytes-only vocabulary (no merges): ids 0..511 bytes, 512 start, 513 end of text. */
+    public static BpeVocabulary bytesOnly() {
+        return fromOpenAi(new java.io.ByteArrayInputStream("#version: bytes-only\n".getBytes(StandardCharsets.UTF_8)),
+                "bytes-only", 0);
+    }
+
+    /** Hugging Face's {@code vocab.json} (token to id) and {@code merges.txt} ({@code #version} header optional). */
+    public static BpeVocabulary fromHuggingFace(Path vocabJson, Path mergesTxt) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(vocabJson.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(vocabJson + ": not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + vocabJson + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) throw new IllegalArgumentException(vocabJson + ": expected a JSON object {token: id}");
+        Map<String, Integer> ids = new HashMap<>(root.size() * 2);
+        int max = -1;
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().canConvertToExactIntegral() || !e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
+                throw new IllegalArgumentException(vocabJson + ": token '" + e.getKey() + "' has id " + e.getValue()
+                        + ", expected a non-negative integer");
+            }
+            ids.put(e.getKey(), e.getValue().asInt());
+            max = Math.max(max, e.getValue().asInt());
+        }
+        String[] tokens = new String[max + 1];
+        for (Map.Entry<String, Integer> e : ids.entrySet()) {
+            if (tokens[e.getValue()] != null) {
+                throw new IllegalArgumentException(vocabJson + ": id " + e.getValue() + " is used by both '"
+                        + tokens[e.getValue()] + "' and '" + e.getKey() + "'");
+            }
+            tokens[e.getValue()] = e.getKey();
+        }
+        String text;
+        try (InputStream in = Files.newInputStream(mergesTxt)) {
+            text = readText(in, mergesTxt.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + mergesTxt + ": " + e.getMessage(), e);
+        }
+        String[] lines = text.split("\n", -1);
+        List<String[]> pairs = new ArrayList<>(lines.length);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            if ((i == 0 && line.startsWith("#version")) || line.isEmpty()) continue;
+            pairs.add(parseMerge(line, mergesTxt.toString(), i + 1));
+        }
+        return new BpeVocabulary(vocabJson + " + " + mergesTxt, tokens, ids, pairs);
+    }
+
+    /**
+     * Detects the format: a directory with {@code vocab.json} and {@code merges.txt}, a
+     * {@code vocab.json} with {@code merges.txt} beside it, or OpenAI's merges file.
+     */
+    public static BpeVocabulary load(Path path) {
+        if (Files.isDirectory(path)) {
+            return fromHuggingFace(path.resolve("vocab.json"), path.resolve("merges.txt"));
+        }
+        if (path.getFileName() != null && path.getFileName().toString().endsWith(".json")) {
+            Path merges = path.resolveSibling("merges.txt");
+            if (!Files.exists(merges)) {
+                throw new IllegalArgumentException(path + ": a vocab.json needs merges.txt beside it (" + merges + " not found)");
+            }
+            return fromHuggingFace(path, merges);
+        }
+        return fromOpenAi(path);
+    }
+
+    private static String[] parseMerge(String line, String source, int lineNo) {
+        String[] parts = line.trim().split("\\s+");
+        if (parts.length != 2 || parts[0].isEmpty()) {
+            throw new IllegalArgumentException(source + ": line " + lineNo + ": expected a merge 'left right', got '"
+                    + (line.length() > 80 ? line.substring(0, 80) + "..." : line) + "'");
+        }
+        return parts;
+    }
+
+    /** Reads all bytes (gunzipping when the gzip magic is there) and decodes strict UTF-8. */
+    private static String readText(InputStream in, String source) {
+        byte[] raw;
+        try {
+            raw = in.readAllBytes();
+            if (raw.length >= 2 && (raw[0] & 0xFF) == 0x1F && (raw[1] & 0xFF) == 0x8B) {
+                try (InputStream gz = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
+                    raw = gz.readAllBytes();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(source + ": cannot read (corrupt gzip?): " + e.getMessage(), e);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(source + ": not UTF-8 text: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    /** Number of ids (the largest id + 1). */
+    public int size() {
+        return tokens.length;
+    }
+
+    /** The token string of an id, or null for an unused id. */
+    public String token(int id) {
+        return id >= 0 && id < tokens.length ? tokens[id] : null;
+    }
+
+    /** The id of a token string, or -1. */
+    public int id(String token) {
+        Integer id = ids.get(token);
+        return id == null ? -1 : id;
+    }
+
+    public int startOfText() {
+        return startOfText;
+    }
+
+    public int endOfText() {
+        return endOfText;
+    }
+
+    /** Number of merges in effect. */
+    public int mergeCount() {
+        return merges.size();
+    }
+
+    /** Where the vocabulary came from (for messages). */
+    public String source() {
+        return source;
+    }
+
+    MergeTable merges() {
+        return merges;
+    }
+
+    int byteId(int b) {
+        return byteIds[b];
+    }
+
+    int byteEndId(int b) {
+        return byteEndIds[b];
+    }
+}

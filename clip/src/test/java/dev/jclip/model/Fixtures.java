@@ -1,0 +1,57 @@
+package dev.jclip.model;
+
+import dev.jclip.torch.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Locates the reference fixtures ({@code -Djclip.fixtures}, default {@code ../shared/fixtures}) and compares tensors. */
+final class Fixtures {
+    private Fixtures() {}
+
+    static Path root() {
+        return Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures"));
+    }
+
+    /** Every model folder of the fixture set; skips the calling test when the set is absent. */
+    static List<Path> modelDirs() throws IOException {
+        Path models = root().resolve("models");
+        assumeTrue(Files.isDirectory(models), "fixture folder " + models.toAbsolutePath() + " not found");
+        try (Stream<Path> s = Files.list(models)) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    static Path modelDir(String name) throws IOException {
+        Path dir = root().resolve("models").resolve(name);
+        assumeTrue(Files.isDirectory(dir), "fixture folder " + dir.toAbsolutePath() + " not found");
+        return dir;
+    }
+
+    /**
+     * Asserts {@code max|actual - expected| <= rel * max|expected|} (the fixtures' README's bar),
+     * after checking the shapes agree; the message names the tensor and both numbers.
+     */
+    static void assertClose(String name, Tensor expected, Tensor actual, double rel) {
+        assertArrayEquals(expected.shape(), actual.shape(), name + ": shape");
+        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
+        double maxAbs = 0, maxDiff = 0;
+        for (int i = 0; i < e.length; i++) {
+            maxAbs = Math.max(maxAbs, Math.abs(e[i]));
+            double d = Math.abs(a[i] - e[i]);
+            if (Double.isNaN(d)) d = Double.POSITIVE_INFINITY;
+            maxDiff = Math.max(maxDiff, d);
+        }
+        double tol = rel * maxAbs;
+        // the observed error, for the docs' figures (surefire keeps stdout in the report)
+        System.out.printf("%-55s max|diff| %.3g = %.3g x max|expected|%n", name, maxDiff, maxAbs == 0 ? 0 : maxDiff / maxAbs);
+        assertTrue(maxDiff <= tol, name + ": max |diff| " + maxDiff + " > " + rel + " x max|expected| = " + tol);
+    }
+}
