@@ -157,6 +157,8 @@ public final class Ops {
     static final OpHandle OP_FOREACH_MUL_INPLACE = OpHandle.of("aten::_foreach_mul_.Tensor(Tensor(a!)[] self, Tensor other) -> ()");
     static final OpHandle OP_FOREACH_ZERO_INPLACE = OpHandle.of("aten::_foreach_zero_(Tensor(a!)[] self) -> ()");
     static final OpHandle OP_IS_SAME_SIZE = OpHandle.of("aten::is_same_size(Tensor self, Tensor other) -> bool");
+    static final OpHandle OP_BROADCAST_TENSORS = OpHandle.of("aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]");
+    static final OpHandle OP_RESULT_TYPE = OpHandle.of("aten::result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType");
 
     /** Every operator above (the registry {@link Torch#call} consults first). */
     static final List<OpHandle> ALL = List.of(OP_EMPTY, OP_EMPTY_LIKE, OP_ZEROS, OP_ZEROS_LIKE, OP_ONES, OP_ONES_LIKE, OP_RAND, 
@@ -179,716 +181,727 @@ public final class Ops {
             OP_ONE_HOT, OP_UPSAMPLE_BICUBIC2D, OP_UPSAMPLE_BICUBIC2D_AA, OP_UPSAMPLE_BILINEAR2D, 
             OP_BACKWARD, OP_ZERO_INPLACE, OP_COPY_INPLACE, OP_FILL_INPLACE, OP_FUSED_ADAMW_INPLACE, 
             OP_AMP_FOREACH_NON_FINITE_CHECK_AND_UNSCALE_INPLACE, OP_AMP_UPDATE_SCALE_INPLACE, 
-            OP_FOREACH_MUL_INPLACE, OP_FOREACH_ZERO_INPLACE, OP_IS_SAME_SIZE);
+            OP_FOREACH_MUL_INPLACE, OP_FOREACH_ZERO_INPLACE, OP_IS_SAME_SIZE, OP_BROADCAST_TENSORS, 
+            OP_RESULT_TYPE);
 
     /** {@code aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor empty(long[] size, DType dtype, Device device, Boolean pin_memory, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_EMPTY, size, dtype, null, device, pin_memory, memory_format);
+        return (Tensor) Dispatch.call(OP_EMPTY, new Object[]{size, dtype, null, device, pin_memory, memory_format});
     }
 
     /** {@code aten::empty_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor emptyLike(Tensor self, DType dtype, Device device, Boolean pin_memory, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_EMPTY_LIKE, self, dtype, null, device, pin_memory, memory_format);
+        return (Tensor) Dispatch.call(OP_EMPTY_LIKE, new Object[]{self, dtype, null, device, pin_memory, memory_format});
     }
 
     /** {@code aten::zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor} */
     public static Tensor zeros(long[] size, DType dtype, Device device, Boolean pin_memory) {
-        return (Tensor) Dispatch.call(OP_ZEROS, size, dtype, null, device, pin_memory);
+        return (Tensor) Dispatch.call(OP_ZEROS, new Object[]{size, dtype, null, device, pin_memory});
     }
 
     /** {@code aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor zerosLike(Tensor self, DType dtype, Device device, Boolean pin_memory, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_ZEROS_LIKE, self, dtype, null, device, pin_memory, memory_format);
+        return (Tensor) Dispatch.call(OP_ZEROS_LIKE, new Object[]{self, dtype, null, device, pin_memory, memory_format});
     }
 
     /** {@code aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor} */
     public static Tensor ones(long[] size, DType dtype, Device device, Boolean pin_memory) {
-        return (Tensor) Dispatch.call(OP_ONES, size, dtype, null, device, pin_memory);
+        return (Tensor) Dispatch.call(OP_ONES, new Object[]{size, dtype, null, device, pin_memory});
     }
 
     /** {@code aten::ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor onesLike(Tensor self, DType dtype, Device device, Boolean pin_memory, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_ONES_LIKE, self, dtype, null, device, pin_memory, memory_format);
+        return (Tensor) Dispatch.call(OP_ONES_LIKE, new Object[]{self, dtype, null, device, pin_memory, memory_format});
     }
 
     /** {@code aten::rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor} */
     public static Tensor rand(long[] size, DType dtype, Device device, Boolean pin_memory) {
-        return (Tensor) Dispatch.call(OP_RAND, size, dtype, null, device, pin_memory);
+        return (Tensor) Dispatch.call(OP_RAND, new Object[]{size, dtype, null, device, pin_memory});
     }
 
     /** {@code aten::randn(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor} */
     public static Tensor randn(long[] size, DType dtype, Device device, Boolean pin_memory) {
-        return (Tensor) Dispatch.call(OP_RANDN, size, dtype, null, device, pin_memory);
+        return (Tensor) Dispatch.call(OP_RANDN, new Object[]{size, dtype, null, device, pin_memory});
     }
 
     /** {@code aten::randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor randnLike(Tensor self, DType dtype, Device device, Boolean pin_memory, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_RANDN_LIKE, self, dtype, null, device, pin_memory, memory_format);
+        return (Tensor) Dispatch.call(OP_RANDN_LIKE, new Object[]{self, dtype, null, device, pin_memory, memory_format});
     }
 
     /** {@code aten::rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor randLike(Tensor self, DType dtype, Device device, Boolean pin_memory, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_RAND_LIKE, self, dtype, null, device, pin_memory, memory_format);
+        return (Tensor) Dispatch.call(OP_RAND_LIKE, new Object[]{self, dtype, null, device, pin_memory, memory_format});
     }
 
     /** {@code aten::randint(SymInt high, SymInt[] size, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor} */
     public static Tensor randint(long high, long[] size, DType dtype, Device device, Boolean pin_memory) {
-        return (Tensor) Dispatch.call(OP_RANDINT, high, size, dtype, null, device, pin_memory);
+        return (Tensor) Dispatch.call(OP_RANDINT, new Object[]{high, size, dtype, null, device, pin_memory});
     }
 
     /** {@code aten::randint.low(SymInt low, SymInt high, SymInt[] size, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor} */
     public static Tensor randintLow(long low, long high, long[] size, DType dtype, Device device, Boolean pin_memory) {
-        return (Tensor) Dispatch.call(OP_RANDINT_LOW, low, high, size, dtype, null, device, pin_memory);
+        return (Tensor) Dispatch.call(OP_RANDINT_LOW, new Object[]{low, high, size, dtype, null, device, pin_memory});
     }
 
     /** {@code aten::randperm(SymInt n, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor} */
     public static Tensor randperm(long n, DType dtype, Device device, Boolean pin_memory) {
-        return (Tensor) Dispatch.call(OP_RANDPERM, n, dtype, null, device, pin_memory);
+        return (Tensor) Dispatch.call(OP_RANDPERM, new Object[]{n, dtype, null, device, pin_memory});
     }
 
     /** {@code aten::linspace.Tensor_Tensor(Tensor start, Tensor end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor} */
     public static Tensor linspace(Tensor start, Tensor end, long steps, DType dtype, Device device, Boolean pin_memory) {
-        return (Tensor) Dispatch.call(OP_LINSPACE, start, end, steps, dtype, null, device, pin_memory);
+        return (Tensor) Dispatch.call(OP_LINSPACE, new Object[]{start, end, steps, dtype, null, device, pin_memory});
     }
 
     /** {@code aten::eye(SymInt n, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor} */
     public static Tensor eye(long n, DType dtype, Device device, Boolean pin_memory) {
-        return (Tensor) Dispatch.call(OP_EYE, n, dtype, null, device, pin_memory);
+        return (Tensor) Dispatch.call(OP_EYE, new Object[]{n, dtype, null, device, pin_memory});
     }
 
     /** {@code aten::to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)} */
     public static Tensor to(Tensor self, DType dtype, Device device, Boolean pin_memory, boolean non_blocking, boolean copy, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_TO, self, dtype, null, device, pin_memory, non_blocking, copy, memory_format);
+        return (Tensor) Dispatch.call(OP_TO, new Object[]{self, dtype, null, device, pin_memory, non_blocking, copy, memory_format});
     }
 
     /** {@code aten::_to_copy(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor toCopy(Tensor self, DType dtype, Device device, Boolean pin_memory, boolean non_blocking, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_TO_COPY, self, dtype, null, device, pin_memory, non_blocking, memory_format);
+        return (Tensor) Dispatch.call(OP_TO_COPY, new Object[]{self, dtype, null, device, pin_memory, non_blocking, memory_format});
     }
 
     /** {@code aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a)} */
     public static Tensor contiguous(Tensor self, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_CONTIGUOUS, self, memory_format);
+        return (Tensor) Dispatch.call(OP_CONTIGUOUS, new Object[]{self, memory_format});
     }
 
     /** {@code aten::clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor clone(Tensor self, MemoryFormat memory_format) {
-        return (Tensor) Dispatch.call(OP_CLONE, self, memory_format);
+        return (Tensor) Dispatch.call(OP_CLONE, new Object[]{self, memory_format});
     }
 
     /** {@code aten::detach(Tensor(a) self) -> Tensor(a)} */
     public static Tensor detach(Tensor self) {
-        return (Tensor) Dispatch.call(OP_DETACH, self);
+        return (Tensor) Dispatch.call(OP_DETACH, new Object[]{self});
     }
 
     /** {@code aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a)} */
     public static Tensor view(Tensor self, long[] size) {
-        return (Tensor) Dispatch.call(OP_VIEW, self, size);
+        return (Tensor) Dispatch.call(OP_VIEW, new Object[]{self, size});
     }
 
     /** {@code aten::reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)} */
     public static Tensor reshape(Tensor self, long[] shape) {
-        return (Tensor) Dispatch.call(OP_RESHAPE, self, shape);
+        return (Tensor) Dispatch.call(OP_RESHAPE, new Object[]{self, shape});
     }
 
     /** {@code aten::permute(Tensor(a) self, int[] dims) -> Tensor(a)} */
     public static Tensor permute(Tensor self, long[] dims) {
-        return (Tensor) Dispatch.call(OP_PERMUTE, self, dims);
+        return (Tensor) Dispatch.call(OP_PERMUTE, new Object[]{self, dims});
     }
 
     /** {@code aten::transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a)} */
     public static Tensor transpose(Tensor self, long dim0, long dim1) {
-        return (Tensor) Dispatch.call(OP_TRANSPOSE, self, dim0, dim1);
+        return (Tensor) Dispatch.call(OP_TRANSPOSE, new Object[]{self, dim0, dim1});
     }
 
     /** {@code aten::t(Tensor(a) self) -> Tensor(a)} */
     public static Tensor t(Tensor self) {
-        return (Tensor) Dispatch.call(OP_T, self);
+        return (Tensor) Dispatch.call(OP_T, new Object[]{self});
     }
 
     /** {@code aten::squeeze(Tensor(a) self) -> Tensor(a)} */
     public static Tensor squeeze(Tensor self) {
-        return (Tensor) Dispatch.call(OP_SQUEEZE, self);
+        return (Tensor) Dispatch.call(OP_SQUEEZE, new Object[]{self});
     }
 
     /** {@code aten::squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)} */
     public static Tensor squeezeDim(Tensor self, long dim) {
-        return (Tensor) Dispatch.call(OP_SQUEEZE_DIM, self, dim);
+        return (Tensor) Dispatch.call(OP_SQUEEZE_DIM, new Object[]{self, dim});
     }
 
     /** {@code aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)} */
     public static Tensor unsqueeze(Tensor self, long dim) {
-        return (Tensor) Dispatch.call(OP_UNSQUEEZE, self, dim);
+        return (Tensor) Dispatch.call(OP_UNSQUEEZE, new Object[]{self, dim});
     }
 
     /** {@code aten::flatten.using_ints(Tensor(a) self, int start_dim=0, int end_dim=-1) -> Tensor(a)} */
     public static Tensor flatten(Tensor self, long start_dim, long end_dim) {
-        return (Tensor) Dispatch.call(OP_FLATTEN, self, start_dim, end_dim);
+        return (Tensor) Dispatch.call(OP_FLATTEN, new Object[]{self, start_dim, end_dim});
     }
 
     /** {@code aten::narrow(Tensor(a) self, int dim, SymInt start, SymInt length) -> Tensor(a)} */
     public static Tensor narrow(Tensor self, long dim, long start, long length) {
-        return (Tensor) Dispatch.call(OP_NARROW, self, dim, start, length);
+        return (Tensor) Dispatch.call(OP_NARROW, new Object[]{self, dim, start, length});
     }
 
     /** {@code aten::select.int(Tensor(a) self, int dim, SymInt index) -> Tensor(a)} */
     public static Tensor select(Tensor self, long dim, long index) {
-        return (Tensor) Dispatch.call(OP_SELECT, self, dim, index);
+        return (Tensor) Dispatch.call(OP_SELECT, new Object[]{self, dim, index});
     }
 
     /** {@code aten::slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)} */
     public static Tensor slice(Tensor self, long dim, Long start, Long end, long step) {
-        return (Tensor) Dispatch.call(OP_SLICE, self, dim, start, end, step);
+        return (Tensor) Dispatch.call(OP_SLICE, new Object[]{self, dim, start, end, step});
     }
 
     /** {@code aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor} */
     public static Tensor index(Tensor self, Tensor[] indices) {
-        return (Tensor) Dispatch.call(OP_INDEX, self, indices);
+        return (Tensor) Dispatch.call(OP_INDEX, new Object[]{self, indices});
     }
 
     /** {@code aten::index_select(Tensor self, int dim, Tensor index) -> Tensor} */
     public static Tensor indexSelect(Tensor self, long dim, Tensor index) {
-        return (Tensor) Dispatch.call(OP_INDEX_SELECT, self, dim, index);
+        return (Tensor) Dispatch.call(OP_INDEX_SELECT, new Object[]{self, dim, index});
     }
 
     /** {@code aten::gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor} */
     public static Tensor gather(Tensor self, long dim, Tensor index, boolean sparse_grad) {
-        return (Tensor) Dispatch.call(OP_GATHER, self, dim, index, sparse_grad);
+        return (Tensor) Dispatch.call(OP_GATHER, new Object[]{self, dim, index, sparse_grad});
     }
 
     /** {@code aten::expand(Tensor(a) self, SymInt[] size, *, bool implicit=False) -> Tensor(a)} */
     public static Tensor expand(Tensor self, long[] size, boolean implicit) {
-        return (Tensor) Dispatch.call(OP_EXPAND, self, size, implicit);
+        return (Tensor) Dispatch.call(OP_EXPAND, new Object[]{self, size, implicit});
     }
 
     /** {@code aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a)} */
     public static Tensor broadcastTo(Tensor self, long[] size) {
-        return (Tensor) Dispatch.call(OP_BROADCAST_TO, self, size);
+        return (Tensor) Dispatch.call(OP_BROADCAST_TO, new Object[]{self, size});
     }
 
     /** {@code aten::repeat(Tensor self, SymInt[] repeats) -> Tensor} */
     public static Tensor repeat(Tensor self, long[] repeats) {
-        return (Tensor) Dispatch.call(OP_REPEAT, self, repeats);
+        return (Tensor) Dispatch.call(OP_REPEAT, new Object[]{self, repeats});
     }
 
     /** {@code aten::flip(Tensor self, int[] dims) -> Tensor} */
     public static Tensor flip(Tensor self, long[] dims) {
-        return (Tensor) Dispatch.call(OP_FLIP, self, dims);
+        return (Tensor) Dispatch.call(OP_FLIP, new Object[]{self, dims});
     }
 
     /** {@code aten::chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[]} */
     public static Tensor[] chunk(Tensor self, long chunks, long dim) {
-        return (Tensor[]) Dispatch.call(OP_CHUNK, self, chunks, dim);
+        return (Tensor[]) Dispatch.call(OP_CHUNK, new Object[]{self, chunks, dim});
     }
 
     /** {@code aten::split.Tensor(Tensor(a -> *) self, SymInt split_size, int dim=0) -> Tensor(a)[]} */
     public static Tensor[] split(Tensor self, long split_size, long dim) {
-        return (Tensor[]) Dispatch.call(OP_SPLIT, self, split_size, dim);
+        return (Tensor[]) Dispatch.call(OP_SPLIT, new Object[]{self, split_size, dim});
     }
 
     /** {@code aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]} */
     public static Tensor[] splitWithSizes(Tensor self, long[] split_sizes, long dim) {
-        return (Tensor[]) Dispatch.call(OP_SPLIT_WITH_SIZES, self, split_sizes, dim);
+        return (Tensor[]) Dispatch.call(OP_SPLIT_WITH_SIZES, new Object[]{self, split_sizes, dim});
     }
 
     /** {@code aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]} */
     public static Tensor[] unbind(Tensor self, long dim) {
-        return (Tensor[]) Dispatch.call(OP_UNBIND, self, dim);
+        return (Tensor[]) Dispatch.call(OP_UNBIND, new Object[]{self, dim});
     }
 
     /** {@code aten::cat(Tensor[] tensors, int dim=0) -> Tensor} */
     public static Tensor cat(Tensor[] tensors, long dim) {
-        return (Tensor) Dispatch.call(OP_CAT, tensors, dim);
+        return (Tensor) Dispatch.call(OP_CAT, new Object[]{tensors, dim});
     }
 
     /** {@code aten::stack(Tensor[] tensors, int dim=0) -> Tensor} */
     public static Tensor stack(Tensor[] tensors, long dim) {
-        return (Tensor) Dispatch.call(OP_STACK, tensors, dim);
+        return (Tensor) Dispatch.call(OP_STACK, new Object[]{tensors, dim});
     }
 
     /** {@code aten::triu(Tensor self, SymInt diagonal=0) -> Tensor} */
     public static Tensor triu(Tensor self, long diagonal) {
-        return (Tensor) Dispatch.call(OP_TRIU, self, diagonal);
+        return (Tensor) Dispatch.call(OP_TRIU, new Object[]{self, diagonal});
     }
 
     /** {@code aten::tril(Tensor self, SymInt diagonal=0) -> Tensor} */
     public static Tensor tril(Tensor self, long diagonal) {
-        return (Tensor) Dispatch.call(OP_TRIL, self, diagonal);
+        return (Tensor) Dispatch.call(OP_TRIL, new Object[]{self, diagonal});
     }
 
     /** {@code aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor} */
     public static Tensor maskedFill(Tensor self, Tensor mask, Tensor value) {
-        return (Tensor) Dispatch.call(OP_MASKED_FILL, self, mask, value);
+        return (Tensor) Dispatch.call(OP_MASKED_FILL, new Object[]{self, mask, value});
     }
 
     /** {@code aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor} */
     public static Tensor where(Tensor condition, Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_WHERE, condition, self, other);
+        return (Tensor) Dispatch.call(OP_WHERE, new Object[]{condition, self, other});
     }
 
     /** {@code aten::mul.Tensor(Tensor self, Tensor other) -> Tensor} */
     public static Tensor mul(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_MUL, self, other);
+        return (Tensor) Dispatch.call(OP_MUL, new Object[]{self, other});
     }
 
     /** {@code aten::mul_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)} */
     public static Tensor mul_(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_MUL_INPLACE, self, other);
+        return (Tensor) Dispatch.call(OP_MUL_INPLACE, new Object[]{self, other});
     }
 
     /** {@code aten::div.Tensor(Tensor self, Tensor other) -> Tensor} */
     public static Tensor div(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_DIV, self, other);
+        return (Tensor) Dispatch.call(OP_DIV, new Object[]{self, other});
     }
 
     /** {@code aten::div_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)} */
     public static Tensor div_(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_DIV_INPLACE, self, other);
+        return (Tensor) Dispatch.call(OP_DIV_INPLACE, new Object[]{self, other});
     }
 
     /** {@code aten::neg(Tensor self) -> Tensor} */
     public static Tensor neg(Tensor self) {
-        return (Tensor) Dispatch.call(OP_NEG, self);
+        return (Tensor) Dispatch.call(OP_NEG, new Object[]{self});
     }
 
     /** {@code aten::abs(Tensor self) -> Tensor} */
     public static Tensor abs(Tensor self) {
-        return (Tensor) Dispatch.call(OP_ABS, self);
+        return (Tensor) Dispatch.call(OP_ABS, new Object[]{self});
     }
 
     /** {@code aten::exp(Tensor self) -> Tensor} */
     public static Tensor exp(Tensor self) {
-        return (Tensor) Dispatch.call(OP_EXP, self);
+        return (Tensor) Dispatch.call(OP_EXP, new Object[]{self});
     }
 
     /** {@code aten::log(Tensor self) -> Tensor} */
     public static Tensor log(Tensor self) {
-        return (Tensor) Dispatch.call(OP_LOG, self);
+        return (Tensor) Dispatch.call(OP_LOG, new Object[]{self});
     }
 
     /** {@code aten::sqrt(Tensor self) -> Tensor} */
     public static Tensor sqrt(Tensor self) {
-        return (Tensor) Dispatch.call(OP_SQRT, self);
+        return (Tensor) Dispatch.call(OP_SQRT, new Object[]{self});
     }
 
     /** {@code aten::rsqrt(Tensor self) -> Tensor} */
     public static Tensor rsqrt(Tensor self) {
-        return (Tensor) Dispatch.call(OP_RSQRT, self);
+        return (Tensor) Dispatch.call(OP_RSQRT, new Object[]{self});
     }
 
     /** {@code aten::pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor} */
     public static Tensor pow(Tensor self, Tensor exponent) {
-        return (Tensor) Dispatch.call(OP_POW, self, exponent);
+        return (Tensor) Dispatch.call(OP_POW, new Object[]{self, exponent});
     }
 
     /** {@code aten::square(Tensor self) -> Tensor} */
     public static Tensor square(Tensor self) {
-        return (Tensor) Dispatch.call(OP_SQUARE, self);
+        return (Tensor) Dispatch.call(OP_SQUARE, new Object[]{self});
     }
 
     /** {@code aten::reciprocal(Tensor self) -> Tensor} */
     public static Tensor reciprocal(Tensor self) {
-        return (Tensor) Dispatch.call(OP_RECIPROCAL, self);
+        return (Tensor) Dispatch.call(OP_RECIPROCAL, new Object[]{self});
     }
 
     /** {@code aten::sign(Tensor self) -> Tensor} */
     public static Tensor sign(Tensor self) {
-        return (Tensor) Dispatch.call(OP_SIGN, self);
+        return (Tensor) Dispatch.call(OP_SIGN, new Object[]{self});
     }
 
     /** {@code aten::sin(Tensor self) -> Tensor} */
     public static Tensor sin(Tensor self) {
-        return (Tensor) Dispatch.call(OP_SIN, self);
+        return (Tensor) Dispatch.call(OP_SIN, new Object[]{self});
     }
 
     /** {@code aten::cos(Tensor self) -> Tensor} */
     public static Tensor cos(Tensor self) {
-        return (Tensor) Dispatch.call(OP_COS, self);
+        return (Tensor) Dispatch.call(OP_COS, new Object[]{self});
     }
 
     /** {@code aten::tanh(Tensor self) -> Tensor} */
     public static Tensor tanh(Tensor self) {
-        return (Tensor) Dispatch.call(OP_TANH, self);
+        return (Tensor) Dispatch.call(OP_TANH, new Object[]{self});
     }
 
     /** {@code aten::erf(Tensor self) -> Tensor} */
     public static Tensor erf(Tensor self) {
-        return (Tensor) Dispatch.call(OP_ERF, self);
+        return (Tensor) Dispatch.call(OP_ERF, new Object[]{self});
     }
 
     /** {@code aten::floor(Tensor self) -> Tensor} */
     public static Tensor floor(Tensor self) {
-        return (Tensor) Dispatch.call(OP_FLOOR, self);
+        return (Tensor) Dispatch.call(OP_FLOOR, new Object[]{self});
     }
 
     /** {@code aten::round(Tensor self) -> Tensor} */
     public static Tensor round(Tensor self) {
-        return (Tensor) Dispatch.call(OP_ROUND, self);
+        return (Tensor) Dispatch.call(OP_ROUND, new Object[]{self});
     }
 
     /** {@code aten::clamp.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor} */
     public static Tensor clamp(Tensor self, Tensor min, Tensor max) {
-        return (Tensor) Dispatch.call(OP_CLAMP, self, min, max);
+        return (Tensor) Dispatch.call(OP_CLAMP, new Object[]{self, min, max});
     }
 
     /** {@code aten::clamp_min.Tensor(Tensor self, Tensor min) -> Tensor} */
     public static Tensor clampMin(Tensor self, Tensor min) {
-        return (Tensor) Dispatch.call(OP_CLAMP_MIN, self, min);
+        return (Tensor) Dispatch.call(OP_CLAMP_MIN, new Object[]{self, min});
     }
 
     /** {@code aten::clamp_max.Tensor(Tensor self, Tensor max) -> Tensor} */
     public static Tensor clampMax(Tensor self, Tensor max) {
-        return (Tensor) Dispatch.call(OP_CLAMP_MAX, self, max);
+        return (Tensor) Dispatch.call(OP_CLAMP_MAX, new Object[]{self, max});
     }
 
     /** {@code aten::maximum(Tensor self, Tensor other) -> Tensor} */
     public static Tensor maximum(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_MAXIMUM, self, other);
+        return (Tensor) Dispatch.call(OP_MAXIMUM, new Object[]{self, other});
     }
 
     /** {@code aten::minimum(Tensor self, Tensor other) -> Tensor} */
     public static Tensor minimum(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_MINIMUM, self, other);
+        return (Tensor) Dispatch.call(OP_MINIMUM, new Object[]{self, other});
     }
 
     /** {@code aten::eq.Tensor(Tensor self, Tensor other) -> Tensor} */
     public static Tensor eq(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_EQ, self, other);
+        return (Tensor) Dispatch.call(OP_EQ, new Object[]{self, other});
     }
 
     /** {@code aten::ne.Tensor(Tensor self, Tensor other) -> Tensor} */
     public static Tensor ne(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_NE, self, other);
+        return (Tensor) Dispatch.call(OP_NE, new Object[]{self, other});
     }
 
     /** {@code aten::lt.Tensor(Tensor self, Tensor other) -> Tensor} */
     public static Tensor lt(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_LT, self, other);
+        return (Tensor) Dispatch.call(OP_LT, new Object[]{self, other});
     }
 
     /** {@code aten::le.Tensor(Tensor self, Tensor other) -> Tensor} */
     public static Tensor le(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_LE, self, other);
+        return (Tensor) Dispatch.call(OP_LE, new Object[]{self, other});
     }
 
     /** {@code aten::gt.Tensor(Tensor self, Tensor other) -> Tensor} */
     public static Tensor gt(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_GT, self, other);
+        return (Tensor) Dispatch.call(OP_GT, new Object[]{self, other});
     }
 
     /** {@code aten::ge.Tensor(Tensor self, Tensor other) -> Tensor} */
     public static Tensor ge(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_GE, self, other);
+        return (Tensor) Dispatch.call(OP_GE, new Object[]{self, other});
     }
 
     /** {@code aten::logical_and(Tensor self, Tensor other) -> Tensor} */
     public static Tensor logicalAnd(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_LOGICAL_AND, self, other);
+        return (Tensor) Dispatch.call(OP_LOGICAL_AND, new Object[]{self, other});
     }
 
     /** {@code aten::logical_or(Tensor self, Tensor other) -> Tensor} */
     public static Tensor logicalOr(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_LOGICAL_OR, self, other);
+        return (Tensor) Dispatch.call(OP_LOGICAL_OR, new Object[]{self, other});
     }
 
     /** {@code aten::logical_not(Tensor self) -> Tensor} */
     public static Tensor logicalNot(Tensor self) {
-        return (Tensor) Dispatch.call(OP_LOGICAL_NOT, self);
+        return (Tensor) Dispatch.call(OP_LOGICAL_NOT, new Object[]{self});
     }
 
     /** {@code aten::logical_xor(Tensor self, Tensor other) -> Tensor} */
     public static Tensor logicalXor(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_LOGICAL_XOR, self, other);
+        return (Tensor) Dispatch.call(OP_LOGICAL_XOR, new Object[]{self, other});
     }
 
     /** {@code aten::isnan(Tensor self) -> Tensor} */
     public static Tensor isnan(Tensor self) {
-        return (Tensor) Dispatch.call(OP_ISNAN, self);
+        return (Tensor) Dispatch.call(OP_ISNAN, new Object[]{self});
     }
 
     /** {@code aten::isfinite(Tensor self) -> Tensor} */
     public static Tensor isfinite(Tensor self) {
-        return (Tensor) Dispatch.call(OP_ISFINITE, self);
+        return (Tensor) Dispatch.call(OP_ISFINITE, new Object[]{self});
     }
 
     /** {@code aten::any(Tensor self) -> Tensor} */
     public static Tensor any(Tensor self) {
-        return (Tensor) Dispatch.call(OP_ANY, self);
+        return (Tensor) Dispatch.call(OP_ANY, new Object[]{self});
     }
 
     /** {@code aten::all(Tensor self) -> Tensor} */
     public static Tensor all(Tensor self) {
-        return (Tensor) Dispatch.call(OP_ALL, self);
+        return (Tensor) Dispatch.call(OP_ALL, new Object[]{self});
     }
 
     /** {@code aten::matmul(Tensor self, Tensor other) -> Tensor} */
     public static Tensor matmul(Tensor self, Tensor other) {
-        return (Tensor) Dispatch.call(OP_MATMUL, self, other);
+        return (Tensor) Dispatch.call(OP_MATMUL, new Object[]{self, other});
     }
 
     /** {@code aten::mm(Tensor self, Tensor mat2) -> Tensor} */
     public static Tensor mm(Tensor self, Tensor mat2) {
-        return (Tensor) Dispatch.call(OP_MM, self, mat2);
+        return (Tensor) Dispatch.call(OP_MM, new Object[]{self, mat2});
     }
 
     /** {@code aten::bmm(Tensor self, Tensor mat2) -> Tensor} */
     public static Tensor bmm(Tensor self, Tensor mat2) {
-        return (Tensor) Dispatch.call(OP_BMM, self, mat2);
+        return (Tensor) Dispatch.call(OP_BMM, new Object[]{self, mat2});
     }
 
     /** {@code aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor} */
     public static Tensor linear(Tensor input, Tensor weight, Tensor bias) {
-        return (Tensor) Dispatch.call(OP_LINEAR, input, weight, bias);
+        return (Tensor) Dispatch.call(OP_LINEAR, new Object[]{input, weight, bias});
     }
 
     /** {@code aten::outer(Tensor self, Tensor vec2) -> Tensor} */
     public static Tensor outer(Tensor self, Tensor vec2) {
-        return (Tensor) Dispatch.call(OP_OUTER, self, vec2);
+        return (Tensor) Dispatch.call(OP_OUTER, new Object[]{self, vec2});
     }
 
     /** {@code aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor} */
     public static Tensor einsum(String equation, Tensor[] tensors, long[] path) {
-        return (Tensor) Dispatch.call(OP_EINSUM, equation, tensors, path);
+        return (Tensor) Dispatch.call(OP_EINSUM, new Object[]{equation, tensors, path});
     }
 
     /** {@code aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor} */
     public static Tensor sum(Tensor self, DType dtype) {
-        return (Tensor) Dispatch.call(OP_SUM, self, dtype);
+        return (Tensor) Dispatch.call(OP_SUM, new Object[]{self, dtype});
     }
 
     /** {@code aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor} */
     public static Tensor sumDim(Tensor self, long[] dim, boolean keepdim, DType dtype) {
-        return (Tensor) Dispatch.call(OP_SUM_DIM, self, dim, keepdim, dtype);
+        return (Tensor) Dispatch.call(OP_SUM_DIM, new Object[]{self, dim, keepdim, dtype});
     }
 
     /** {@code aten::mean(Tensor self, *, ScalarType? dtype=None) -> Tensor} */
     public static Tensor mean(Tensor self, DType dtype) {
-        return (Tensor) Dispatch.call(OP_MEAN, self, dtype);
+        return (Tensor) Dispatch.call(OP_MEAN, new Object[]{self, dtype});
     }
 
     /** {@code aten::mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor} */
     public static Tensor meanDim(Tensor self, long[] dim, boolean keepdim, DType dtype) {
-        return (Tensor) Dispatch.call(OP_MEAN_DIM, self, dim, keepdim, dtype);
+        return (Tensor) Dispatch.call(OP_MEAN_DIM, new Object[]{self, dim, keepdim, dtype});
     }
 
     /** {@code aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor} */
     public static Tensor varDim(Tensor self, long[] dim, boolean unbiased, boolean keepdim) {
-        return (Tensor) Dispatch.call(OP_VAR_DIM, self, dim, unbiased, keepdim);
+        return (Tensor) Dispatch.call(OP_VAR_DIM, new Object[]{self, dim, unbiased, keepdim});
     }
 
     /** {@code aten::max(Tensor self) -> Tensor} */
     public static Tensor maxAll(Tensor self) {
-        return (Tensor) Dispatch.call(OP_MAX_ALL, self);
+        return (Tensor) Dispatch.call(OP_MAX_ALL, new Object[]{self});
     }
 
     /** {@code aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)} */
     public static Tensor[] maxDim(Tensor self, long dim, boolean keepdim) {
-        return (Tensor[]) Dispatch.call(OP_MAX_DIM, self, dim, keepdim);
+        return (Tensor[]) Dispatch.call(OP_MAX_DIM, new Object[]{self, dim, keepdim});
     }
 
     /** {@code aten::min(Tensor self) -> Tensor} */
     public static Tensor minAll(Tensor self) {
-        return (Tensor) Dispatch.call(OP_MIN_ALL, self);
+        return (Tensor) Dispatch.call(OP_MIN_ALL, new Object[]{self});
     }
 
     /** {@code aten::min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)} */
     public static Tensor[] minDim(Tensor self, long dim, boolean keepdim) {
-        return (Tensor[]) Dispatch.call(OP_MIN_DIM, self, dim, keepdim);
+        return (Tensor[]) Dispatch.call(OP_MIN_DIM, new Object[]{self, dim, keepdim});
     }
 
     /** {@code aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor} */
     public static Tensor amax(Tensor self, long[] dim, boolean keepdim) {
-        return (Tensor) Dispatch.call(OP_AMAX, self, dim, keepdim);
+        return (Tensor) Dispatch.call(OP_AMAX, new Object[]{self, dim, keepdim});
     }
 
     /** {@code aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor} */
     public static Tensor argmax(Tensor self, Long dim, boolean keepdim) {
-        return (Tensor) Dispatch.call(OP_ARGMAX, self, dim, keepdim);
+        return (Tensor) Dispatch.call(OP_ARGMAX, new Object[]{self, dim, keepdim});
     }
 
     /** {@code aten::argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor} */
     public static Tensor argmin(Tensor self, Long dim, boolean keepdim) {
-        return (Tensor) Dispatch.call(OP_ARGMIN, self, dim, keepdim);
+        return (Tensor) Dispatch.call(OP_ARGMIN, new Object[]{self, dim, keepdim});
     }
 
     /** {@code aten::topk(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)} */
     public static Tensor[] topk(Tensor self, long k, long dim, boolean largest, boolean sorted) {
-        return (Tensor[]) Dispatch.call(OP_TOPK, self, k, dim, largest, sorted);
+        return (Tensor[]) Dispatch.call(OP_TOPK, new Object[]{self, k, dim, largest, sorted});
     }
 
     /** {@code aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)} */
     public static Tensor[] sort(Tensor self, long dim, boolean descending) {
-        return (Tensor[]) Dispatch.call(OP_SORT, self, dim, descending);
+        return (Tensor[]) Dispatch.call(OP_SORT, new Object[]{self, dim, descending});
     }
 
     /** {@code aten::argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor} */
     public static Tensor argsort(Tensor self, long dim, boolean descending) {
-        return (Tensor) Dispatch.call(OP_ARGSORT, self, dim, descending);
+        return (Tensor) Dispatch.call(OP_ARGSORT, new Object[]{self, dim, descending});
     }
 
     /** {@code aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor} */
     public static Tensor cumsum(Tensor self, long dim, DType dtype) {
-        return (Tensor) Dispatch.call(OP_CUMSUM, self, dim, dtype);
+        return (Tensor) Dispatch.call(OP_CUMSUM, new Object[]{self, dim, dtype});
     }
 
     /** {@code aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor} */
     public static Tensor softmax(Tensor self, long dim, DType dtype) {
-        return (Tensor) Dispatch.call(OP_SOFTMAX, self, dim, dtype);
+        return (Tensor) Dispatch.call(OP_SOFTMAX, new Object[]{self, dim, dtype});
     }
 
     /** {@code aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor} */
     public static Tensor logSoftmax(Tensor self, long dim, DType dtype) {
-        return (Tensor) Dispatch.call(OP_LOG_SOFTMAX, self, dim, dtype);
+        return (Tensor) Dispatch.call(OP_LOG_SOFTMAX, new Object[]{self, dim, dtype});
     }
 
     /** {@code aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor} */
     public static Tensor norm(Tensor self, long[] dim, boolean keepdim) {
-        return (Tensor) Dispatch.call(OP_NORM, self, null, dim, keepdim);
+        return (Tensor) Dispatch.call(OP_NORM, new Object[]{self, null, dim, keepdim});
     }
 
     /** {@code aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor} */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, long[] stride, long[] padding, long[] dilation, long groups) {
-        return (Tensor) Dispatch.call(OP_CONV2D, input, weight, bias, stride, padding, dilation, groups);
+        return (Tensor) Dispatch.call(OP_CONV2D, new Object[]{input, weight, bias, stride, padding, dilation, groups});
     }
 
     /** {@code aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor} */
     public static Tensor layerNorm(Tensor input, long[] normalized_shape, Tensor weight, Tensor bias, double eps, boolean cudnn_enable) {
-        return (Tensor) Dispatch.call(OP_LAYER_NORM, input, normalized_shape, weight, bias, eps, cudnn_enable);
+        return (Tensor) Dispatch.call(OP_LAYER_NORM, new Object[]{input, normalized_shape, weight, bias, eps, cudnn_enable});
     }
 
     /** {@code aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor} */
     public static Tensor batchNorm(Tensor input, Tensor weight, Tensor bias, Tensor running_mean, Tensor running_var, boolean training, double momentum, double eps, boolean cudnn_enabled) {
-        return (Tensor) Dispatch.call(OP_BATCH_NORM, input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled);
+        return (Tensor) Dispatch.call(OP_BATCH_NORM, new Object[]{input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled});
     }
 
     /** {@code aten::gelu(Tensor self, *, str approximate="none") -> Tensor} */
     public static Tensor gelu(Tensor self, String approximate) {
-        return (Tensor) Dispatch.call(OP_GELU, self, approximate);
+        return (Tensor) Dispatch.call(OP_GELU, new Object[]{self, approximate});
     }
 
     /** {@code aten::relu(Tensor self) -> Tensor} */
     public static Tensor relu(Tensor self) {
-        return (Tensor) Dispatch.call(OP_RELU, self);
+        return (Tensor) Dispatch.call(OP_RELU, new Object[]{self});
     }
 
     /** {@code aten::sigmoid(Tensor self) -> Tensor} */
     public static Tensor sigmoid(Tensor self) {
-        return (Tensor) Dispatch.call(OP_SIGMOID, self);
+        return (Tensor) Dispatch.call(OP_SIGMOID, new Object[]{self});
     }
 
     /** {@code aten::silu(Tensor self) -> Tensor} */
     public static Tensor silu(Tensor self) {
-        return (Tensor) Dispatch.call(OP_SILU, self);
+        return (Tensor) Dispatch.call(OP_SILU, new Object[]{self});
     }
 
     /** {@code aten::dropout(Tensor input, float p, bool train) -> Tensor} */
     public static Tensor dropout(Tensor input, double p, boolean train) {
-        return (Tensor) Dispatch.call(OP_DROPOUT, input, p, train);
+        return (Tensor) Dispatch.call(OP_DROPOUT, new Object[]{input, p, train});
     }
 
     /** {@code aten::embedding(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor} */
     public static Tensor embedding(Tensor weight, Tensor indices, long padding_idx, boolean scale_grad_by_freq, boolean sparse) {
-        return (Tensor) Dispatch.call(OP_EMBEDDING, weight, indices, padding_idx, scale_grad_by_freq, sparse);
+        return (Tensor) Dispatch.call(OP_EMBEDDING, new Object[]{weight, indices, padding_idx, scale_grad_by_freq, sparse});
     }
 
     /** {@code aten::scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0., bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor} */
     public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor attn_mask, double dropout_p, boolean is_causal, Double scale, boolean enable_gqa) {
-        return (Tensor) Dispatch.call(OP_SCALED_DOT_PRODUCT_ATTENTION, query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa);
+        return (Tensor) Dispatch.call(OP_SCALED_DOT_PRODUCT_ATTENTION, new Object[]{query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa});
     }
 
     /** {@code aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor} */
     public static Tensor avgPool2d(Tensor self, long[] kernel_size, long[] stride, long[] padding, boolean ceil_mode, boolean count_include_pad, Long divisor_override) {
-        return (Tensor) Dispatch.call(OP_AVG_POOL2D, self, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override);
+        return (Tensor) Dispatch.call(OP_AVG_POOL2D, new Object[]{self, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override});
     }
 
     /** {@code aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor} */
     public static Tensor adaptiveAvgPool2d(Tensor self, long[] output_size) {
-        return (Tensor) Dispatch.call(OP_ADAPTIVE_AVG_POOL2D, self, output_size);
+        return (Tensor) Dispatch.call(OP_ADAPTIVE_AVG_POOL2D, new Object[]{self, output_size});
     }
 
     /** {@code aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor} */
     public static Tensor maxPool2d(Tensor self, long[] kernel_size, long[] stride, long[] padding, long[] dilation, boolean ceil_mode) {
-        return (Tensor) Dispatch.call(OP_MAX_POOL2D, self, kernel_size, stride, padding, dilation, ceil_mode);
+        return (Tensor) Dispatch.call(OP_MAX_POOL2D, new Object[]{self, kernel_size, stride, padding, dilation, ceil_mode});
     }
 
     /** {@code aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100, float label_smoothing=0.) -> Tensor} */
     public static Tensor crossEntropyLoss(Tensor self, Tensor target, Tensor weight, long reduction, long ignore_index, double label_smoothing) {
-        return (Tensor) Dispatch.call(OP_CROSS_ENTROPY_LOSS, self, target, weight, reduction, ignore_index, label_smoothing);
+        return (Tensor) Dispatch.call(OP_CROSS_ENTROPY_LOSS, new Object[]{self, target, weight, reduction, ignore_index, label_smoothing});
     }
 
     /** {@code aten::mse_loss(Tensor self, Tensor target, int reduction=1) -> Tensor} */
     public static Tensor mseLoss(Tensor self, Tensor target, long reduction) {
-        return (Tensor) Dispatch.call(OP_MSE_LOSS, self, target, reduction);
+        return (Tensor) Dispatch.call(OP_MSE_LOSS, new Object[]{self, target, reduction});
     }
 
     /** {@code aten::one_hot(Tensor self, int num_classes=-1) -> Tensor} */
     public static Tensor oneHot(Tensor self, long num_classes) {
-        return (Tensor) Dispatch.call(OP_ONE_HOT, self, num_classes);
+        return (Tensor) Dispatch.call(OP_ONE_HOT, new Object[]{self, num_classes});
     }
 
     /** {@code aten::upsample_bicubic2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor} */
     public static Tensor upsampleBicubic2d(Tensor self, long[] output_size, boolean align_corners, Double scales_h, Double scales_w) {
-        return (Tensor) Dispatch.call(OP_UPSAMPLE_BICUBIC2D, self, output_size, align_corners, scales_h, scales_w);
+        return (Tensor) Dispatch.call(OP_UPSAMPLE_BICUBIC2D, new Object[]{self, output_size, align_corners, scales_h, scales_w});
     }
 
     /** {@code aten::_upsample_bicubic2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor} */
     public static Tensor upsampleBicubic2dAa(Tensor self, long[] output_size, boolean align_corners, Double scales_h, Double scales_w) {
-        return (Tensor) Dispatch.call(OP_UPSAMPLE_BICUBIC2D_AA, self, output_size, align_corners, scales_h, scales_w);
+        return (Tensor) Dispatch.call(OP_UPSAMPLE_BICUBIC2D_AA, new Object[]{self, output_size, align_corners, scales_h, scales_w});
     }
 
     /** {@code aten::upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor} */
     public static Tensor upsampleBilinear2d(Tensor self, long[] output_size, boolean align_corners, Double scales_h, Double scales_w) {
-        return (Tensor) Dispatch.call(OP_UPSAMPLE_BILINEAR2D, self, output_size, align_corners, scales_h, scales_w);
+        return (Tensor) Dispatch.call(OP_UPSAMPLE_BILINEAR2D, new Object[]{self, output_size, align_corners, scales_h, scales_w});
     }
 
     /** {@code aten::_backward(Tensor self, Tensor[] inputs, Tensor? gradient=None, bool? retain_graph=None, bool create_graph=False) -> ()} */
     public static void backward(Tensor self, Tensor[] inputs, Tensor gradient, Boolean retain_graph, boolean create_graph) {
-        Dispatch.call(OP_BACKWARD, self, inputs, gradient, retain_graph, create_graph);
+        Dispatch.call(OP_BACKWARD, new Object[]{self, inputs, gradient, retain_graph, create_graph});
     }
 
     /** {@code aten::zero_(Tensor(a!) self) -> Tensor(a!)} */
     public static Tensor zero_(Tensor self) {
-        return (Tensor) Dispatch.call(OP_ZERO_INPLACE, self);
+        return (Tensor) Dispatch.call(OP_ZERO_INPLACE, new Object[]{self});
     }
 
     /** {@code aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)} */
     public static Tensor copy_(Tensor self, Tensor src, boolean non_blocking) {
-        return (Tensor) Dispatch.call(OP_COPY_INPLACE, self, src, non_blocking);
+        return (Tensor) Dispatch.call(OP_COPY_INPLACE, new Object[]{self, src, non_blocking});
     }
 
     /** {@code aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)} */
     public static Tensor fill_(Tensor self, Tensor value) {
-        return (Tensor) Dispatch.call(OP_FILL_INPLACE, self, value);
+        return (Tensor) Dispatch.call(OP_FILL_INPLACE, new Object[]{self, value});
     }
 
     /** {@code aten::_fused_adamw_(Tensor(a!)[] self, Tensor(b!)[] grads, Tensor(c!)[] exp_avgs, Tensor(d!)[] exp_avg_sqs, Tensor(e!)[] max_exp_avg_sqs, Tensor[] state_steps, *, float lr, float beta1, float beta2, float weight_decay, float eps, bool amsgrad, bool maximize, Tensor? grad_scale=None, Tensor? found_inf=None) -> ()} */
     public static void fusedAdamw_(Tensor[] self, Tensor[] grads, Tensor[] exp_avgs, Tensor[] exp_avg_sqs, Tensor[] max_exp_avg_sqs, Tensor[] state_steps, double lr, double beta1, double beta2, double weight_decay, double eps, boolean amsgrad, boolean maximize, Tensor grad_scale, Tensor found_inf) {
-        Dispatch.call(OP_FUSED_ADAMW_INPLACE, self, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, lr, beta1, beta2, weight_decay, eps, amsgrad, maximize, grad_scale, found_inf);
+        Dispatch.call(OP_FUSED_ADAMW_INPLACE, new Object[]{self, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, lr, beta1, beta2, weight_decay, eps, amsgrad, maximize, grad_scale, found_inf});
     }
 
     /** {@code aten::_amp_foreach_non_finite_check_and_unscale_(Tensor(a!)[] self, Tensor(b!) found_inf, Tensor inv_scale) -> ()} */
     public static void ampForeachNonFiniteCheckAndUnscale_(Tensor[] self, Tensor found_inf, Tensor inv_scale) {
-        Dispatch.call(OP_AMP_FOREACH_NON_FINITE_CHECK_AND_UNSCALE_INPLACE, self, found_inf, inv_scale);
+        Dispatch.call(OP_AMP_FOREACH_NON_FINITE_CHECK_AND_UNSCALE_INPLACE, new Object[]{self, found_inf, inv_scale});
     }
 
     /** {@code aten::_amp_update_scale_(Tensor(a!) self, Tensor(b!) growth_tracker, Tensor found_inf, float scale_growth_factor, float scale_backoff_factor, int growth_interval) -> Tensor(a!)} */
     public static Tensor ampUpdateScale_(Tensor self, Tensor growth_tracker, Tensor found_inf, double scale_growth_factor, double scale_backoff_factor, long growth_interval) {
-        return (Tensor) Dispatch.call(OP_AMP_UPDATE_SCALE_INPLACE, self, growth_tracker, found_inf, scale_growth_factor, scale_backoff_factor, growth_interval);
+        return (Tensor) Dispatch.call(OP_AMP_UPDATE_SCALE_INPLACE, new Object[]{self, growth_tracker, found_inf, scale_growth_factor, scale_backoff_factor, growth_interval});
     }
 
     /** {@code aten::_foreach_mul_.Tensor(Tensor(a!)[] self, Tensor other) -> ()} */
     public static void foreachMul_(Tensor[] self, Tensor other) {
-        Dispatch.call(OP_FOREACH_MUL_INPLACE, self, other);
+        Dispatch.call(OP_FOREACH_MUL_INPLACE, new Object[]{self, other});
     }
 
     /** {@code aten::_foreach_zero_(Tensor(a!)[] self) -> ()} */
     public static void foreachZero_(Tensor[] self) {
-        Dispatch.call(OP_FOREACH_ZERO_INPLACE, self);
+        Dispatch.call(OP_FOREACH_ZERO_INPLACE, new Object[]{self});
     }
 
     /** {@code aten::is_same_size(Tensor self, Tensor other) -> bool} */
     public static boolean isSameSize(Tensor self, Tensor other) {
-        return (Boolean) Dispatch.call(OP_IS_SAME_SIZE, self, other);
+        return (Boolean) Dispatch.call(OP_IS_SAME_SIZE, new Object[]{self, other});
+    }
+
+    /** {@code aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]} */
+    public static Tensor[] broadcastTensors(Tensor[] tensors) {
+        return (Tensor[]) Dispatch.call(OP_BROADCAST_TENSORS, new Object[]{tensors});
+    }
+
+    /** {@code aten::result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType} */
+    public static DType resultType(Tensor tensor, Tensor other) {
+        return (DType) Dispatch.call(OP_RESULT_TYPE, new Object[]{tensor, other});
     }
 
 }

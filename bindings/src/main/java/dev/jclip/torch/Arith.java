@@ -15,6 +15,7 @@ final class Arith {
     private Arith() {}
 
     static Tensor add(Tensor a, Tensor b, double alpha) {
+        if (!a.dtype().isFloatingPoint() && !b.dtype().isFloatingPoint()) return addIntegral(a, b, alpha);
         MemorySegment out = Dispatch.FRAME.get().out;
         int rc = NativeApi.aoti_torch_aten_subtract_Tensor(a.handle(), b.handle(), -alpha, out);
         if (rc != 0) {
@@ -27,6 +28,27 @@ final class Arith {
                     + "\n  arguments: self=" + a.describe() + ", other=" + b.describe() + ", alpha=" + alpha);
         }
         return Tensor.adopt(out);
+    }
+
+    /**
+     * Integer (and bool) tensors: the shim's double alpha is refused by libtorch for integral
+     * inputs, so sum the broadcast pair exactly instead: {@code sum(stack(a, alpha*b), 0)} in the
+     * promoted dtype.
+     */
+    private static Tensor addIntegral(Tensor a, Tensor b, double alpha) {
+        if (alpha != Math.rint(alpha)) {
+            throw new TorchException("aten::add.Tensor: alpha " + alpha + " must be a whole number for integral tensors "
+                    + a.describe() + " and " + b.describe());
+        }
+        try (Scope s = Scope.open()) {
+            Tensor scaled = b;
+            if (alpha != 1) {
+                try (Tensor k = scalarFor(b, alpha)) { scaled = Ops.mul(b, k); }
+            }
+            DType result = Ops.resultType(a, scaled);
+            Tensor[] pair = Ops.broadcastTensors(new Tensor[]{a, scaled});
+            return s.keep(Ops.sumDim(Ops.stack(pair, 0), new long[]{0}, false, result));
+        }
     }
 
     /**

@@ -244,6 +244,7 @@ final class Dispatch {
             case INT -> v;
             case FLOAT -> Double.longBitsToDouble(v);
             case BOOL -> v != 0;
+            case SCALAR_TYPE -> DType.fromCode((int) v);
             default -> throw new TorchException("unsupported return kind " + k);
         };
     }

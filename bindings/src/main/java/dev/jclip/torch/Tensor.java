@@ -147,10 +147,9 @@ public final class Tensor implements AutoCloseable {
 
     boolean checkOpen(OpHandle op, int i) {
         if (ref.get() == 0) {
-            TorchException e = closedError("tensor passed to " + op + " as argument " + i + " '"
-                    + op.schema.args().get(i).name() + "'");
-            throw e;
+            throw closedError("tensor passed to " + op + " as argument " + i + " '" + op.schema.args().get(i).name() + "'");
         }
+        handle(); // also refuses a tensor whose backing segment's arena is closed, before any handle is made
         return true;
     }
 

@@ -35,6 +35,13 @@ class TensorBasicsTest {
             Tensor i = Torch.of(new long[]{1, 2, 3}, 3);
             assertEquals(DType.I64, i.mul(2).dtype());
             assertEquals(DType.F32, i.mul(2.5).dtype());
+            // integral add/sub (libtorch refuses a double alpha for integer tensors; jclip sums exactly)
+            assertArrayEquals(new long[]{2, 3, 4}, i.add(1.0).toLongArray());
+            assertArrayEquals(new long[]{0, 1, 2}, i.sub(1.0).toLongArray());
+            assertArrayEquals(new long[]{3, 6, 9}, i.add(Torch.of(new long[]{1, 2, 3}, 3), 2.0).toLongArray());
+            assertEquals(DType.I64, i.add(Torch.of(new int[]{1, 1, 1}, 3)).dtype());
+            assertArrayEquals(new long[]{Long.MAX_VALUE}, Torch.of(new long[]{Long.MAX_VALUE - 1}, 1).add(1.0).toLongArray());
+            assertEquals(DType.F32, i.add(0.5).dtype());
         }
     }
 

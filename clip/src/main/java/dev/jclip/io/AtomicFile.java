@@ -12,17 +12,30 @@ import java.nio.file.StandardOpenOption;
  * Writes a file so that readers see either the old file or the complete new one, never a half
  * written one: the content goes to a temporary file in the same folder, is flushed to disk, then
  * renamed over the target. On any failure the temporary file is deleted.
+ *
+ * <pre>{@code
+ * AtomicFile.write(Path.of("report.json"), json.getBytes(StandardCharsets.UTF_8));
+ * }</pre>
  */
-final class AtomicFile {
+public final class AtomicFile {
     private AtomicFile() {}
 
     /** Writes the content of a file through a channel. */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
         void write(FileChannel ch) throws IOException;
     }
 
-    static void write(Path target, Body body) {
+    /** Writes {@code bytes} as the whole new content of {@code target}. */
+    public static void write(Path target, byte[] bytes) {
+        write(target, ch -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+        });
+    }
+
+    /** Writes the new content of {@code target} through {@code body}. */
+    public static void write(Path target, Body body) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = null;

@@ -1,6 +1,6 @@
 package dev.jclip.io;
 
-import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipArchitecture;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * try (StateDict sd = Checkpoints.loadClip(Path.of("open_clip_model.bin"))) { // OpenAI names
- *     ClipConfig cfg = ClipConfig.inferFrom(sd.shapes());
+ *     ClipArchitecture cfg = ClipArchitecture.inferFrom(sd.shapes());
  * }
  * Checkpoints.convert(Path.of("ViT-B-32.pt"), Path.of("ViT-B-32.safetensors"), true);
  * }</pre>
@@ -71,7 +71,7 @@ public final class Checkpoints {
     /**
      * Converts any supported checkpoint to safetensors (atomically). With {@code canonicalNames}
      * the names are mapped to OpenAI's and, when the tensors form a CLIP model, metadata
-     * {@code config} holds the inferred {@link ClipConfig} as JSON; the metadata also keeps the
+     * {@code config} holds the inferred {@link ClipArchitecture} as JSON; the metadata also keeps the
      * source's and adds {@code format=pt} and {@code source_format}.
      *
      * @return the tensor count and bytes written, as {@code {count, bytes}}
@@ -83,7 +83,7 @@ public final class Checkpoints {
             md.put("source_format", sd.format().label());
             if (canonicalNames) {
                 try {
-                    md.put("config", ClipConfig.inferFrom(sd.shapes()).toJson());
+                    md.put("config", ClipArchitecture.inferFrom(sd.shapes()).toJson());
                 } catch (IllegalArgumentException notClip) {
                     md.remove("config"); // a stale or foreign config would mislead; convert the tensors anyway
                 }

@@ -87,7 +87,7 @@ public final class StateDict implements AutoCloseable {
         return m;
     }
 
-    /** name -> shape, in order (what {@code ClipConfig.inferFrom} takes). */
+    /** name -> shape, in order (what {@code ClipArchitecture.inferFrom} takes). */
     public Map<String, long[]> shapes() {
         Map<String, long[]> m = new LinkedHashMap<>();
         tensors.forEach((k, v) -> m.put(k, v.shape()));

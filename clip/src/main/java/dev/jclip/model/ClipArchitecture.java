@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The hyper-parameters of a CLIP model: the arguments of the reference constructor
@@ -100,71 +103,93 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
 
     // ---- build_model ----
 
+    private static final Pattern TEXT_BLOCK = Pattern.compile("^transformer\\.resblocks\\.(\\d+)\\.");
+    private static final Pattern VIT_BLOCK = Pattern.compile("^visual\\.transformer\\.resblocks\\.(\\d+)\\.attn\\.in_proj_weight$");
+
     /**
-     * Infers the architecture from a state dict's names and shapes exactly as the reference
-     * {@code clip.model.build_model} does (so heads are {@code width / 64}); QuickGELU is assumed.
-     *
-     * @throws IllegalArgumentException naming the missing key or inconsistent shape
+     * The architecture of a state dict with OpenAI names, by openai/CLIP's {@code build_model}
+     * rules (heads = width / 64, QuickGELU), checked for consistency (throws
+     * {@link IllegalArgumentException} naming the tensor).
      */
     public static ClipArchitecture inferFrom(Map<String, long[]> shapes) {
         boolean vit = shapes.containsKey("visual.proj");
-        int visionWidth;
+        int visionWidth, imageResolution;
         int[] visionLayers;
         Integer patch;
-        int resolution;
         if (vit) {
-            long[] conv1 = shape(shapes, "visual.conv1.weight", 4);
+            long[] conv1 = need(shapes, "visual.conv1.weight", 4);
             visionWidth = (int) conv1[0];
-            visionLayers = new int[]{(int) shapes.keySet().stream()
-                    .filter(k -> k.startsWith("visual.") && k.endsWith(".attn.in_proj_weight")).count()};
             patch = (int) conv1[3];
-            long rows = shape(shapes, "visual.positional_embedding", 2)[0];
-            int grid = (int) Math.rint(Math.sqrt(rows - 1));
-            resolution = patch * grid;
+            if (conv1[2] != conv1[3]) throw bad("visual.conv1.weight", conv1, "a square patch kernel");
+            TreeSet<Integer> blocks = indices(shapes, VIT_BLOCK, "visual.");
+            visionLayers = new int[]{blocks.size()};
+            checkDense(blocks, "visual.transformer.resblocks");
+            long[] pos = need(shapes, "visual.positional_embedding", 2);
+            int grid = (int) Math.round(Math.sqrt(pos[0] - 1));
+            if ((long) grid * grid + 1 != pos[0] || pos[1] != visionWidth)
+                throw bad("visual.positional_embedding", pos, "[grid*grid + 1, " + visionWidth + "]");
+            imageResolution = patch * grid;
+            long[] proj = need(shapes, "visual.proj", 2);
+            if (proj[0] != visionWidth) throw bad("visual.proj", proj, "[" + visionWidth + ", embed_dim]");
         } else {
+            patch = null;
             visionLayers = new int[4];
             for (int b = 1; b <= 4; b++) {
-                String prefix = "visual.layer" + b;
-                visionLayers[b - 1] = (int) shapes.keySet().stream().filter(k -> k.startsWith(prefix))
-                        .map(k -> segment(k, 2)).distinct().count();
+                TreeSet<Integer> blocks = indices(shapes, Pattern.compile("^visual\\.layer" + b + "\\.(\\d+)\\."), "visual.layer" + b);
+                checkDense(blocks, "visual.layer" + b);
+                visionLayers[b - 1] = blocks.size();
             }
-            visionWidth = (int) shape(shapes, "visual.layer1.0.conv1.weight", 4)[0];
-            long rows = shape(shapes, "visual.attnpool.positional_embedding", 2)[0];
-            int outputWidth = (int) Math.rint(Math.sqrt(rows - 1));
-            if ((long) outputWidth * outputWidth + 1 != rows) {
-                throw new IllegalArgumentException("visual.attnpool.positional_embedding has " + rows
-                        + " rows, not grid^2 + 1 for any grid");
-            }
-            patch = null;
-            resolution = outputWidth * 32;
+            visionWidth = (int) need(shapes, "visual.layer1.0.conv1.weight", 4)[0];
+            long[] pos = need(shapes, "visual.attnpool.positional_embedding", 2);
+            int outputWidth = (int) Math.round(Math.sqrt(pos[0] - 1));
+            if ((long) outputWidth * outputWidth + 1 != pos[0])
+                throw bad("visual.attnpool.positional_embedding", pos, "output_width^2 + 1 rows");
+            imageResolution = outputWidth * 32;
         }
-        int embedDim = (int) shape(shapes, "text_projection", 2)[1];
-        int contextLength = (int) shape(shapes, "positional_embedding", 2)[0];
-        int vocabSize = (int) shape(shapes, "token_embedding.weight", 2)[0];
-        int width = (int) shape(shapes, "ln_final.weight", 1)[0];
-        int layers = (int) shapes.keySet().stream().filter(k -> k.startsWith("transformer.resblocks"))
-                .map(k -> segment(k, 2)).distinct().count();
-        if (width / 64 == 0) {
-            throw new IllegalArgumentException("text width " + width + " < 64: build_model would infer 0 heads");
-        }
-        return new ClipArchitecture(embedDim, resolution, visionLayers, visionWidth, patch, contextLength, vocabSize,
-                width, width / 64, layers, true);
+        long[] textProj = need(shapes, "text_projection", 2);
+        int embedDim = (int) textProj[1];
+        long[] posEmb = need(shapes, "positional_embedding", 2);
+        long[] tok = need(shapes, "token_embedding.weight", 2);
+        int width = (int) need(shapes, "ln_final.weight", 1)[0];
+        if (posEmb[1] != width) throw bad("positional_embedding", posEmb, "[context_length, " + width + "]");
+        if (tok[1] != width) throw bad("token_embedding.weight", tok, "[vocab_size, " + width + "]");
+        if (textProj[0] != width) throw bad("text_projection", textProj, "[" + width + ", embed_dim]");
+        if (vit && need(shapes, "visual.proj", 2)[1] != embedDim)
+            throw bad("visual.proj", shapes.get("visual.proj"), "[vision_width, " + embedDim + "] (embed_dim from text_projection)");
+        if (width < 64) throw new IllegalArgumentException("transformer width " + width + " < 64: build_model would infer 0 heads");
+        TreeSet<Integer> text = indices(shapes, TEXT_BLOCK, "transformer.resblocks");
+        checkDense(text, "transformer.resblocks");
+        return new ClipArchitecture(embedDim, imageResolution, visionLayers, visionWidth, patch, (int) posEmb[0], (int) tok[0],
+                width, width / 64, text.size(), true);
     }
 
-    private static long[] shape(Map<String, long[]> shapes, String key, int rank) {
-        long[] s = shapes.get(key);
-        if (s == null) throw new IllegalArgumentException("not a CLIP state dict: key '" + key + "' is missing");
-        if (s.length != rank) {
-            throw new IllegalArgumentException("'" + key + "' has shape " + Arrays.toString(s) + ", expected rank " + rank);
-        }
+    private static long[] need(Map<String, long[]> shapes, String name, int rank) {
+        long[] s = shapes.get(name);
+        if (s == null) throw new IllegalArgumentException("cannot infer the CLIP architecture: no tensor '" + name + "'");
+        if (s.length != rank) throw bad(name, s, rank + " dimensions");
         return s;
     }
 
-    /** {@code key.split(".")[i]}, or the empty string when there are fewer segments (Python would raise; we count it). */
-    private static String segment(String key, int i) {
-        String[] parts = key.split("\\.", -1);
-        return i < parts.length ? parts[i] : "";
+    private static IllegalArgumentException bad(String name, long[] shape, String expected) {
+        return new IllegalArgumentException("inconsistent CLIP checkpoint: '" + name + "' has shape " + Arrays.toString(shape)
+                + ", expected " + expected);
     }
+
+    private static TreeSet<Integer> indices(Map<String, long[]> shapes, Pattern p, String what) {
+        TreeSet<Integer> out = new TreeSet<>();
+        for (String k : shapes.keySet()) {
+            Matcher m = p.matcher(k);
+            if (m.find()) out.add(Integer.parseInt(m.group(1)));
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("cannot infer the CLIP architecture: no blocks under '" + what + "'");
+        return out;
+    }
+
+    private static void checkDense(TreeSet<Integer> idx, String what) {
+        if (idx.last() != idx.size() - 1)
+            throw new IllegalArgumentException("inconsistent CLIP checkpoint: " + what + " has blocks " + idx + ", not 0.." + (idx.size() - 1));
+    }
+
 
     // ---- JSON ----
 
@@ -208,6 +233,37 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
                 layers(need(n, "vision_layers")), intField(n, "vision_width"), optInt(n, "vision_patch_size"),
                 intField(n, "context_length"), intField(n, "vocab_size"), intField(n, "transformer_width"),
                 intField(n, "transformer_heads"), intField(n, "transformer_layers"), n.path("quick_gelu").asBoolean(true));
+    }
+
+    /** Parses JSON text in either format {@link #fromJson(JsonNode)} accepts. */
+    public static ClipArchitecture fromJson(String json) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("CLIP config is not valid JSON: " + e.getMessage(), e);
+        }
+        if (n == null || !n.isObject()) throw new IllegalArgumentException("CLIP config is not a JSON object");
+        return fromJson(n);
+    }
+
+    /** Writes {@link #toJson()} to {@code file}. */
+    public void write(Path file) {
+        try {
+            Files.writeString(file, toJson() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** A short human-readable description, e.g. {@code ViT: patch 32, 12 layers, width 768, 12 heads, 224px; text: ...}. */
+    public String describe() {
+        String vision = isVit()
+                ? "ViT: patch " + visionPatchSize + ", " + visionLayers[0] + " layers, width " + visionWidth + ", " + visionHeads() + " heads"
+                : "ModifiedResNet: blocks " + Arrays.toString(visionLayers) + ", width " + visionWidth + ", " + visionHeads() + " heads";
+        return vision + ", " + imageResolution + "px; text: " + transformerLayers + " layers, width " + transformerWidth + ", "
+                + transformerHeads + " heads, context " + contextLength + ", vocab " + vocabSize + "; embed_dim " + embedDim
+                + (quickGelu ? "" : "; exact GELU");
     }
 
     /** open_clip-style JSON (what the resources hold). */

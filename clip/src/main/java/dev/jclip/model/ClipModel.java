@@ -82,6 +82,30 @@ public final class ClipModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads a checkpoint file in any supported format (OpenAI TorchScript {@code .pt},
+     * {@code torch.save} state dicts incl. open_clip's wrapped ones, safetensors with OpenAI or
+     * Hugging Face names; see {@link dev.jclip.io.Checkpoints}). The architecture comes from the
+     * file's {@code config} metadata when present (jclip's own checkpoints), otherwise it is
+     * inferred as {@code build_model} does. Weights are copied out of the mapped file.
+     *
+     * <pre>{@code
+     * try (ClipModel model = ClipModel.fromCheckpoint(Path.of("ViT-B-32.pt"))) { ... }
+     * }</pre>
+     */
+    public static ClipModel fromCheckpoint(java.nio.file.Path file) {
+        try (dev.jclip.io.StateDict sd = dev.jclip.io.Checkpoints.loadClip(file)) {
+            Map<String, Tensor> tensors = sd.toTensors();
+            try {
+                String config = sd.metadata().get("config");
+                ClipArchitecture arch = config != null ? ClipArchitecture.fromJson(config) : null;
+                return arch != null ? fromStateDict(tensors, arch) : fromStateDict(tensors);
+            } finally {
+                tensors.values().forEach(Tensor::close);
+            }
+        }
+    }
+
     /** A randomly initialised model with the reference's distributions ({@link ClipInitializer}), for training from scratch. */
     public static ClipModel initialized(ClipArchitecture architecture, long seed, DType dtype, Device device) {
         ClipModel m = new ClipModel(architecture);

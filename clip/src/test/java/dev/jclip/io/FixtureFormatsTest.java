@@ -1,6 +1,6 @@
 package dev.jclip.io;
 
-import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipArchitecture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -62,16 +62,16 @@ class FixtureFormatsTest {
     @ParameterizedTest
     @MethodSource("models")
     void configJsonEqualsInferredArchitecture(Path dir) {
-        ClipConfig fromJson = ClipConfig.read(dir.resolve("config.json"));
+        ClipArchitecture fromJson = ClipArchitecture.fromJson(dir.resolve("config.json"));
         for (String f : List.of("model.safetensors", "state_dict.pt", "jit.pt")) {
             try (StateDict sd = Checkpoints.loadClip(dir.resolve(f))) {
-                assertEquals(fromJson, ClipConfig.inferFrom(sd.shapes()), f);
+                assertEquals(fromJson, ClipArchitecture.inferFrom(sd.shapes()), f);
             }
         }
-        assertEquals(fromJson, ClipConfig.fromJson(fromJson.toJson()));
+        assertEquals(fromJson, ClipArchitecture.fromJson(fromJson.toJson()));
         try (StateDict st = Safetensors.read(dir.resolve("model.safetensors"))) {
             // the fixtures also carry the constructor arguments in the safetensors metadata
-            assertEquals(fromJson, ClipConfig.fromJson(st.metadata().get("config")));
+            assertEquals(fromJson, ClipArchitecture.fromJson(st.metadata().get("config")));
         }
     }
 

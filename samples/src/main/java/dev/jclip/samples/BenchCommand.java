@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
                 BenchOpsCommand.class,
                 LoadBenchCommand.class,
                 BenchTokenizeCommand.class,
+                BenchDistCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

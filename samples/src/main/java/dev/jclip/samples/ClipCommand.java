@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
                 ConvertCommand.class,
                 PreprocessCommand.class,
                 TokenizeCommand.class,
+                EmbedCommand.class,
+                ZeroShotCommand.class,
+                EvalCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ClipCommand implements Runnable {

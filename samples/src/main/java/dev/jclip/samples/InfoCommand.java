@@ -4,7 +4,7 @@ import dev.jclip.io.Checkpoints;
 import dev.jclip.io.ClipNames;
 import dev.jclip.io.StateDict;
 import dev.jclip.io.TensorData;
-import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipArchitecture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,7 +45,7 @@ public final class InfoCommand implements Runnable {
                 out.println("metadata:     " + e.getKey() + " = " + v);
             }
             try {
-                ClipConfig cfg = ClipConfig.inferFrom(sd.shapes());
+                ClipArchitecture cfg = ClipArchitecture.inferFrom(sd.shapes());
                 out.println("architecture: " + cfg.describe());
                 out.println("config:       " + cfg.toJson());
             } catch (IllegalArgumentException e) {

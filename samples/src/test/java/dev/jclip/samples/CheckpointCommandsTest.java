@@ -2,7 +2,7 @@ package dev.jclip.samples;
 
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
-import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipArchitecture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -58,7 +58,7 @@ class CheckpointCommandsTest {
                 try (StateDict ref = Safetensors.read(src.resolve("model.safetensors")); StateDict got = Safetensors.read(out)) {
                     assertEquals(new java.util.TreeSet<>(ref.names()), new java.util.TreeSet<>(got.names()));
                     for (String n : ref.names()) assertTrue(ref.get(n).sameContent(got.get(n)), model + "/" + f + ": " + n);
-                    assertEquals(ClipConfig.read(src.resolve("config.json")), ClipConfig.fromJson(got.metadata().get("config")));
+                    assertEquals(ClipArchitecture.fromJson(src.resolve("config.json")), ClipArchitecture.fromJson(got.metadata().get("config")));
                 }
             }
         }

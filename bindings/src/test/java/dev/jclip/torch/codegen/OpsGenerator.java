@@ -73,7 +73,8 @@ public final class OpsGenerator {
         String ret = returnType(s.returns());
         b.append("    /** {@code ").append(s.text().replace("*/", "* /")).append("} */\n");
         b.append("    public static ").append(ret).append(' ').append(e.javaName()).append('(').append(params).append(") {\n");
-        String call = "Dispatch.call(" + constName(e.javaName()) + ", " + args + ")";
+        // An explicit array: a single Tensor[] argument must not become the varargs array itself.
+        String call = "Dispatch.call(" + constName(e.javaName()) + ", new Object[]{" + args + "})";
         if (s.args().isEmpty()) call = "Dispatch.call(" + constName(e.javaName()) + ")";
         switch (ret) {
             case "void" -> b.append("        ").append(call).append(";\n");
@@ -118,6 +119,7 @@ public final class OpsGenerator {
                 case INT -> "long";
                 case FLOAT -> "double";
                 case BOOL -> "boolean";
+                case SCALAR_TYPE -> "DType";
                 default -> "Object";
             };
         }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class ClipConfigTest {
+class ArchitectureInferenceTest {
     /** Shapes of a ViT-B/32 (the released OpenAI model), built from its known dimensions. */
     static Map<String, long[]> vitB32() {
         Map<String, long[]> s = new LinkedHashMap<>();
@@ -27,30 +27,30 @@ class ClipConfigTest {
 
     @Test
     void infersViTB32LikeBuildModel() {
-        ClipConfig c = ClipConfig.inferFrom(vitB32());
-        assertEquals(new ClipConfig(512, 224, new int[]{12}, 768, 32, 77, 49408, 512, 8, 12), c);
+        ClipArchitecture c = ClipArchitecture.inferFrom(vitB32());
+        assertEquals(new ClipArchitecture(512, 224, new int[]{12}, 768, 32, 77, 49408, 512, 8, 12, true), c);
+        assertEquals(ClipArchitecture.released("ViT-B/32"), c);
         assertEquals(12, c.visionHeads());
-        assertTrue(c.toJson().contains("\"vision_layers\":12"), c.toJson());
-        assertEquals(c, ClipConfig.fromJson(c.toJson()));
+        assertEquals(c, ClipArchitecture.fromJson(c.toJson()));
     }
 
     @Test
     void inconsistentShapesAreNamed() {
         Map<String, long[]> s = vitB32();
         s.put("visual.positional_embedding", new long[]{51, 768});
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClipConfig.inferFrom(s)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClipArchitecture.inferFrom(s)).getMessage()
                 .contains("'visual.positional_embedding' has shape [51, 768]"));
         Map<String, long[]> t = vitB32();
         t.remove("ln_final.weight");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClipConfig.inferFrom(t)).getMessage().contains("no tensor 'ln_final.weight'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClipArchitecture.inferFrom(t)).getMessage().contains("no tensor 'ln_final.weight'"));
         Map<String, long[]> u = vitB32();
         u.remove("transformer.resblocks.3.attn.in_proj_weight");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClipConfig.inferFrom(u)).getMessage().contains("transformer.resblocks has blocks"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClipArchitecture.inferFrom(u)).getMessage().contains("transformer.resblocks has blocks"));
     }
 
     @Test
     void jsonNeedsEveryField() {
-        assertThrows(IllegalArgumentException.class, () -> ClipConfig.fromJson("{\"embed_dim\": 1}"));
-        assertThrows(IllegalArgumentException.class, () -> new ClipConfig(1, 1, new int[]{1, 2}, 1, 4, 1, 1, 64, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> ClipArchitecture.fromJson("{\"embed_dim\": 1}"));
+        assertThrows(IllegalArgumentException.class, () -> new ClipArchitecture(1, 1, new int[]{1, 2}, 1, 4, 1, 1, 64, 1, 1, true));
     }
 }
