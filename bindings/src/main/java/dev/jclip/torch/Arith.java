@@ -52,17 +52,33 @@ final class Arith {
     }
 
     /**
-     * A 0-dim CPU tensor for a Java number used with {@code like}: float64 for floating tensors
-     * (promotion keeps {@code like}'s dtype, as with a Python float), float32 when {@code like} is
-     * integral and {@code v} is not a whole number, int64 otherwise. The caller closes it.
+     * A 0-dim CPU tensor for a Java number used with {@code like}, typed so that promotion gives
+     * what PyTorch gives for a Python number: for a floating {@code like} with dimensions, float64
+     * (a dimensioned tensor's dtype wins over a 0-dim one of the same category); for a 0-dim
+     * floating {@code like}, {@code like}'s own dtype (two 0-dim tensors would promote); float32
+     * when {@code like} is integral and {@code v} is not a whole number; int64 otherwise. The caller
+     * closes it.
      */
     static Tensor scalarFor(Tensor like, double v) {
         MemorySegment out = Dispatch.FRAME.get().out;
         DType dt = like.dtype();
         int rc;
-        if (dt.isFloatingPoint()) rc = NativeApi.aoti_torch_scalar_to_tensor_float64(v, out);
-        else if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 0x1p62) rc = NativeApi.aoti_torch_scalar_to_tensor_int64((long) v, out);
-        else rc = NativeApi.aoti_torch_scalar_to_tensor_float32((float) v, out);
+        if (dt.isFloatingPoint()) {
+            if (dt != DType.F64 && like.dim() == 0) {
+                Dispatch.check(NativeApi.aoti_torch_scalar_to_tensor_float64(v, out), "aoti_torch_scalar_to_tensor_float64");
+                try (Tensor d = Tensor.adoptTemporary(out.get(JAVA_LONG, 0))) {
+                    Tensor t = Ops.to(d, dt, null, null, false, false, null);
+                    // to() registered it with the current scope: the caller owns it instead.
+                    t.persist();
+                    return t;
+                }
+            }
+            rc = NativeApi.aoti_torch_scalar_to_tensor_float64(v, out);
+        } else if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 0x1p62) {
+            rc = NativeApi.aoti_torch_scalar_to_tensor_int64((long) v, out);
+        } else {
+            rc = NativeApi.aoti_torch_scalar_to_tensor_float32((float) v, out);
+        }
         Dispatch.check(rc, "aoti_torch_scalar_to_tensor");
         return Tensor.adoptTemporary(out.get(JAVA_LONG, 0));
     }

@@ -42,6 +42,13 @@ class TensorBasicsTest {
             assertEquals(DType.I64, i.add(Torch.of(new int[]{1, 1, 1}, 3)).dtype());
             assertArrayEquals(new long[]{Long.MAX_VALUE}, Torch.of(new long[]{Long.MAX_VALUE - 1}, 1).add(1.0).toLongArray());
             assertEquals(DType.F32, i.add(0.5).dtype());
+            // a Java number with a 0-dim tensor keeps the tensor's dtype, as a Python number does
+            Tensor z = Torch.of(new float[]{3}, 1).squeeze();
+            assertEquals(0, z.dim());
+            assertEquals(DType.F32, z.mul(0.5).dtype());
+            assertEquals(DType.F32, z.add(0.5).dtype());
+            assertEquals(1.5, z.mul(0.5).item(), 0);
+            assertEquals(DType.BF16, z.to(DType.BF16).div(2.0).dtype());
         }
     }
 

@@ -84,8 +84,7 @@ public final class ClipLoss {
             Tensor perText = localText.matmul(allImage.t()).mul(scale);    // [b, total]
             Tensor labels = Torch.arange(rank * b, (rank + 1) * b, 1, DType.I64, localImage.device());
             Tensor ce = F.crossEntropy(perImage, labels, labelSmoothing).add(F.crossEntropy(perText, labels, labelSmoothing));
-            // ce is 0-dim: a Java 0.5 would be a 0-dim float64 tensor and promote the loss to float64.
-            Tensor loss = ce.mul(Torch.scalar(0.5).to(ce.dtype()));
+            Tensor loss = ce.mul(0.5);
             return keep(s, new Output(loss, perImage, perText));
         }
     }
