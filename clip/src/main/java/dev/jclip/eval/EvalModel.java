@@ -2,6 +2,8 @@ package dev.jclip.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jclip.image.ClipPreprocess;
+import dev.jclip.image.ImageTransform;
 import dev.jclip.io.Checkpoints;
 import dev.jclip.io.StateDict;
 import dev.jclip.model.ClipArchitecture;
@@ -20,7 +22,8 @@ import java.nio.file.Path;
  * tokenizer comes from {@code --vocab} when given, otherwise from the checkpoint's safetensors
  * metadata {@code tokenizer} (what jclip's own checkpoints record): {@code {"type":"bytes"}} or
  * {@code {"type":"bpe","vocab":"PATH"}} (a relative path is resolved against the checkpoint's
- * folder). Reference checkpoints record none, so they need {@code --vocab}.
+ * folder). Reference checkpoints record none, so they need {@code --vocab}. The image transform comes
+ * from the metadata {@code image_transform} ({@link ImageTransform}; CLIP's when absent).
  *
  * <pre>{@code
  * try (EvalModel m = EvalModel.open(Path.of("demo.safetensors"), null, Device.CPU, null)) {
@@ -33,9 +36,11 @@ public final class EvalModel implements AutoCloseable {
     private final ClipModel model;
     private final ClipTokenizer tokenizer;
     private final String tokenizerSource;
+    private final ImageTransform transform;
 
-    private EvalModel(Path checkpoint, ClipModel model, ClipTokenizer tokenizer, String tokenizerSource) {
+    private EvalModel(Path checkpoint, ClipModel model, ClipTokenizer tokenizer, String tokenizerSource, ImageTransform transform) {
         this.checkpoint = checkpoint;
+        this.transform = transform;
         this.model = model;
         this.tokenizer = tokenizer;
         this.tokenizerSource = tokenizerSource;
@@ -48,9 +53,11 @@ public final class EvalModel implements AutoCloseable {
     public static EvalModel open(Path checkpoint, Path vocab, Device device, DType dtype) {
         ClipModel model;
         String recorded;
+        ImageTransform transform;
         // As ClipModel.fromCheckpoint (a recorded 'config' wins over inference), keeping the metadata for the tokenizer.
         try (StateDict sd = Checkpoints.loadClip(checkpoint); Scope s = Scope.open()) {
             recorded = sd.metadata().get("tokenizer");
+            transform = ImageTransform.fromMetadata(sd.metadata(), checkpoint.toString());
             String config = sd.metadata().get("config");
             model = config != null ? ClipModel.fromStateDict(sd.toTensors(), ClipArchitecture.fromJson(config))
                     : ClipModel.fromStateDict(sd.toTensors());
@@ -87,7 +94,8 @@ public final class EvalModel implements AutoCloseable {
                 throw new IllegalArgumentException("tokenizer " + source + " has " + tok.vocabulary().size()
                         + " ids but the checkpoint's text tower only " + model.architecture().vocabSize() + " (wrong --vocab?)");
             }
-            return new EvalModel(checkpoint, model, tok, source);
+            transform.preprocess(model.architecture().imageResolution()); // a pad larger than the model fails here
+            return new EvalModel(checkpoint, model, tok, source, transform);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -99,6 +107,12 @@ public final class EvalModel implements AutoCloseable {
     public ClipEncoder encoder() { return new ModelEncoder(model); }
 
     public Path checkpoint() { return checkpoint; }
+
+    /** The image transform recorded in the checkpoint ({@code image_transform}), else CLIP's. */
+    public ImageTransform transform() { return transform; }
+
+    /** {@link #transform()} at the model's resolution: what every image fed to this model goes through. */
+    public ClipPreprocess preprocess() { return transform.preprocess(model.architecture().imageResolution()); }
 
     /** Whether a tokenizer is known (recorded in the checkpoint or given). */
     public boolean hasTokenizer() { return tokenizer != null; }

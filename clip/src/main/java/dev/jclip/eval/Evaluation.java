@@ -2,6 +2,7 @@ package dev.jclip.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jclip.image.ClipPreprocess;
 import dev.jclip.image.PreprocessBatch;
 
 import java.nio.charset.StandardCharsets;
@@ -109,6 +110,7 @@ public final class Evaluation {
     private final ClipEncoder encoder;
     private final PromptTokenizer tokenizer;
     private PromptTemplates templates = PromptTemplates.of(List.of("a photo of a {}."));
+    private ClipPreprocess preprocess;
     private int batch = 64;
     private int topK = 5;
     private LinearProbe probe = new LinearProbe();
@@ -118,6 +120,9 @@ public final class Evaluation {
         this.encoder = encoder;
         this.tokenizer = tokenizer;
     }
+
+    /** The image transform (default: CLIP's at the encoder's resolution); see {@link EvalModel#preprocess()}. */
+    public Evaluation preprocess(ClipPreprocess p) { this.preprocess = p; return this; }
 
     /** Zero-shot prompt templates (default {@code "a photo of a {}."}). */
     public Evaluation templates(PromptTemplates t) { this.templates = t; return this; }
@@ -139,7 +144,8 @@ public final class Evaluation {
         seconds.put("text_tower", (System.nanoTime() - t0) / 1e9);
 
         t0 = System.nanoTime();
-        ImageEmbedder emb = new ImageEmbedder(encoder, batch).showProgress(progress);
+        ImageEmbedder emb = (preprocess == null ? new ImageEmbedder(encoder, batch) : new ImageEmbedder(encoder, preprocess, batch))
+                .showProgress(progress);
         ImageEmbedder.Result te = emb.embed(test);
         seconds.put("embed_test", (System.nanoTime() - t0) / 1e9);
         if (te.features().rows() == 0) throw new IllegalArgumentException(dataset + ": no test image could be read");

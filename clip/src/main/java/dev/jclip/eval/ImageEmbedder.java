@@ -41,9 +41,17 @@ public final class ImageEmbedder {
     private boolean progress;
 
     public ImageEmbedder(ClipEncoder encoder, int batch) {
+        this(encoder, new ClipPreprocess(encoder.imageResolution()), batch);
+    }
+
+    /** With the transform the model was trained with ({@link EvalModel#preprocess()}). */
+    public ImageEmbedder(ClipEncoder encoder, ClipPreprocess preprocess, int batch) {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        if (preprocess.size() != encoder.imageResolution()) {
+            throw new IllegalArgumentException("the transform makes " + preprocess.size() + " px images, the model takes " + encoder.imageResolution() + " px");
+        }
         this.encoder = encoder;
-        this.preprocess = new ClipPreprocess(encoder.imageResolution());
+        this.preprocess = preprocess;
         this.batch = batch;
     }
 

@@ -36,6 +36,8 @@ public final class ClipPreprocess {
     public static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
     private final int nPx;
+    /** Side of the content inside the output; smaller than {@code nPx} when padded (see {@link #padded}). */
+    private final int inner;
     private final ImageDecoder decoder;
     /** float32 result of {@code ((v / 255f) - mean) / std} for each uint8 v and channel. */
     private final float[][] lut = new float[3][256];
@@ -47,10 +49,18 @@ public final class ClipPreprocess {
 
     /** A transform to {@code nPx x nPx} reading files with {@code decoder}. */
     public ClipPreprocess(int nPx, ImageDecoder decoder) {
+        this(nPx, nPx, decoder);
+    }
+
+    private ClipPreprocess(int nPx, int inner, ImageDecoder decoder) {
         if (nPx <= 0) {
             throw new IllegalArgumentException("n_px must be positive, got " + nPx);
         }
+        if (inner <= 0 || inner > nPx) {
+            throw new IllegalArgumentException("padded content size must be in [1, " + nPx + "], got " + inner);
+        }
         this.nPx = nPx;
+        this.inner = inner;
         this.decoder = decoder;
         for (int c = 0; c < 3; c++) {
             for (int v = 0; v < 256; v++) {
@@ -58,6 +68,20 @@ public final class ClipPreprocess {
                 lut[c][v] = (v / 255f - MEAN[c]) / STD[c];
             }
         }
+    }
+
+    /**
+     * The same steps at {@code inner} pixels, then the result centred on a black square of
+     * {@code n_px} (pixel value 0 before normalisation; offset {@code (n_px - inner) / 2}). This is
+     * how 28 px Fashion-MNIST images enter a 32 px model without resampling.
+     */
+    public static ClipPreprocess padded(int nPx, int inner) {
+        return new ClipPreprocess(nPx, inner, ImageDecoder.defaults());
+    }
+
+    /** Side of the content before padding ({@code n_px} when not padded). */
+    public int innerSize() {
+        return inner;
     }
 
     /** Output side length {@code n_px}. */
@@ -126,13 +150,21 @@ public final class ClipPreprocess {
      * made from. Useful to inspect or to feed a GPU normalisation.
      */
     public byte[] resizedCroppedRgb(DecodedImage image) {
-        int[] size = resizedSize(image.width(), image.height(), nPx);
+        int[] size = resizedSize(image.width(), image.height(), inner);
         DecodedImage resized = PillowResample.resize(image, size[0], size[1], ResampleFilter.BICUBIC);
-        int top = cropOffset(resized.height(), nPx);
-        int left = cropOffset(resized.width(), nPx);
-        DecodedImage cropped = resized.width() == nPx && resized.height() == nPx
-                ? resized : resized.crop(left, top, nPx, nPx);
-        return PillowConvert.toRgbBytes(cropped);
+        int top = cropOffset(resized.height(), inner);
+        int left = cropOffset(resized.width(), inner);
+        DecodedImage cropped = resized.width() == inner && resized.height() == inner
+                ? resized : resized.crop(left, top, inner, inner);
+        byte[] rgb = PillowConvert.toRgbBytes(cropped);
+        if (inner == nPx) return rgb;
+        // Centre on black: rows of the content copied into a zeroed canvas.
+        byte[] canvas = new byte[nPx * nPx * 3];
+        int off = (nPx - inner) / 2;
+        for (int y = 0; y < inner; y++) {
+            System.arraycopy(rgb, y * inner * 3, canvas, ((y + off) * nPx + off) * 3, inner * 3);
+        }
+        return canvas;
     }
 
     /**

@@ -46,10 +46,13 @@ public final class Recipes {
         return ClipArchitecture.vit(64, 32, 2, 64, 8, BYTES_CONTEXT, vocab, 64, 2, 2);
     }
 
-    /** ViT 32 px (28 px images centred), patch 4, width 128 x 3 layers; byte-level text, width 64 x 2 layers; embed 64. */
+    /**
+     * ViT 28 px (the images as they are: 7 x 7 patches of 4 px; a 32 px input would spend a quarter
+     * more tokens on the black border), width 128 x 3 layers; byte-level text, width 64 x 2 layers; embed 64.
+     */
     public static ClipArchitecture fashionArchitecture() {
         int vocab = ClipTokenizer.bytesOnly().vocabulary().size();
-        return ClipArchitecture.vit(64, 32, 3, 128, 4, BYTES_CONTEXT, vocab, 64, 2, 2);
+        return ClipArchitecture.vit(64, 28, 3, 128, 4, BYTES_CONTEXT, vocab, 64, 2, 2);
     }
 
     /** Zero-shot on the shapes: held-out combinations, seen ones, chance = 1 / classes. */
@@ -79,11 +82,16 @@ public final class Recipes {
         }
     }
 
-    /** Fashion-MNIST zero-shot top-1 on the 10,000 test images with class-name prompts. */
+    /**
+     * Fashion-MNIST zero-shot top-1 on the 10,000 test images, with the data set's class names,
+     * templates and transform (the same ones {@code clip eval --dataset fashion-mnist} uses).
+     */
     public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
                                                      int imageSize, Path out, Device device) {
-        FashionMnist test = FashionMnist.load(dir, false, imageSize, 0);
-        try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, FashionMnist.TEMPLATES, device)) {
+        var test = FashionMnist.load(dir, FashionMnist.Split.TEST).captioned(FashionMnist.TRANSFORM.preprocess(imageSize), 0);
+        // ZeroShotEval fills templates with String.format.
+        List<String> templates = FashionMnist.TEMPLATES.stream().map(t -> t.replace("{}", "%s")).toList();
+        try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, templates, device)) {
             ZeroShotEval.Result r = zs.evaluate(test, 500);
             if (out != null) TrainPlots.heatmap(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES,
                     "test images (rows) vs class prompts: mean cosine", out.resolve("similarity.png"));

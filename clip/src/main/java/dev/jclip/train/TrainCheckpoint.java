@@ -52,11 +52,18 @@ public final class TrainCheckpoint {
      * {@code tokenizerJson} go into the model's metadata; {@code extra} (may be null) into the JSON.
      */
     public static void save(Path dir, Trainer trainer, String modelConfigJson, String tokenizerJson, ObjectNode extra) {
+        save(dir, trainer, modelConfigJson, tokenizerJson, Map.of(), extra);
+    }
+
+    /** As above, with further entries for the model's metadata (e.g. {@code image_transform}). */
+    public static void save(Path dir, Trainer trainer, String modelConfigJson, String tokenizerJson, Map<String, String> modelMetadata,
+                            ObjectNode extra) {
         long step = trainer.step();
         try (Arena arena = Arena.ofConfined()) {
             Map<String, String> meta = new LinkedHashMap<>();
             if (modelConfigJson != null) meta.put("config", modelConfigJson);
             if (tokenizerJson != null) meta.put("tokenizer", tokenizerJson);
+            meta.putAll(modelMetadata);
             meta.put("step", Long.toString(step));
             meta.put("format", "pt");
             Map<String, TensorData> state = new LinkedHashMap<>();

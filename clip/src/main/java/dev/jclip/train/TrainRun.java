@@ -36,6 +36,7 @@ public final class TrainRun {
     private final String modelConfigJson;
     private final String tokenizerJson;
     private boolean progress = true;
+    private final java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
 
     public TrainRun(Path out, int checkpointEvery, int logEvery, String modelConfigJson, String tokenizerJson) {
         if (checkpointEvery < 0 || logEvery < 1) throw new IllegalArgumentException("checkpoint interval must be >= 0 and log interval >= 1");
@@ -45,6 +46,9 @@ public final class TrainRun {
         this.modelConfigJson = modelConfigJson;
         this.tokenizerJson = tokenizerJson;
     }
+
+    /** Adds a metadata entry to every saved {@code model.safetensors} (e.g. the image transform). */
+    public TrainRun metadata(String key, String value) { metadata.put(key, value); return this; }
 
     /** Turns the progress bar off (tests, logs). */
     public TrainRun quiet() { progress = false; return this; }
@@ -96,7 +100,7 @@ public final class TrainRun {
     }
 
     private void save(Trainer trainer) {
-        TrainCheckpoint.save(out, trainer, modelConfigJson, tokenizerJson, null);
+        TrainCheckpoint.save(out, trainer, modelConfigJson, tokenizerJson, metadata, null);
     }
 
     /** Draws {@code OUT/loss.png} from every record of {@code OUT/metrics.jsonl}. */

@@ -98,10 +98,11 @@ class FileSourcesTest {
 
     @Test void fashionMnistWhenInstalled() {
         Assumptions.assumeTrue(FashionMnist.available(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist is not installed");
-        FashionMnist test = FashionMnist.load(FashionMnist.DEFAULT_DIR, false, 32, 0);
+        FashionMnist raw = FashionMnist.load(FashionMnist.DEFAULT_DIR, FashionMnist.Split.TEST);
+        ImageTextDataset test = raw.captioned(FashionMnist.TRANSFORM.preprocess(32), 0);
         assertEquals(10_000, test.size());
         int[] counts = new int[10];
-        for (int i = 0; i < test.size(); i++) counts[test.label(i)]++;
+        for (int i = 0; i < test.size(); i++) counts[raw.label(i)]++;
         for (int c : counts) assertEquals(1000, c);
         Example e = test.get(0);
         assertEquals(3 * 32 * 32, e.image().length);

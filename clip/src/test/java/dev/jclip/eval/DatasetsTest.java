@@ -1,5 +1,7 @@
 package dev.jclip.eval;
 
+import dev.jclip.data.FashionMnist;
+
 import dev.jclip.image.ImageDecodeException;
 import dev.jclip.image.ImageMode;
 import org.junit.jupiter.api.Assumptions;
@@ -17,7 +19,7 @@ import java.util.zip.GZIPOutputStream;
 import static org.junit.jupiter.api.Assertions.*;
 
 class DatasetsTest {
-    static final Path FMNIST = Path.of(FashionMnist.DEFAULT_DIR);
+    static final Path FMNIST = FashionMnist.DEFAULT_DIR;
     static Path preprocess() { return Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures")).resolve("preprocess"); }
 
     @Test void readsTheInstalledFashionMnist() {

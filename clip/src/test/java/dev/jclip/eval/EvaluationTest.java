@@ -1,5 +1,7 @@
 package dev.jclip.eval;
 
+import dev.jclip.data.FashionMnist;
+
 import dev.jclip.text.ClipTokenizer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.jclip.samples;
 
+import dev.jclip.data.FashionMnist;
 import dev.jclip.eval.EvalModel;
 import dev.jclip.eval.Evaluation;
-import dev.jclip.eval.FashionMnist;
 import dev.jclip.eval.Features;
 import dev.jclip.eval.Heatmaps;
 import dev.jclip.eval.ImageCaptionFolder;
@@ -52,7 +52,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1") Data data;
 
-    @Option(names = "--data-dir", defaultValue = FashionMnist.DEFAULT_DIR, description = "Fashion-MNIST folder (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "/usr/share/datasets/fashion-mnist", description = "Fashion-MNIST folder (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--train", paramLabel = "ROOT", description = "Labelled training folder for the linear probe (with --folder).") Path train;
@@ -70,7 +70,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--c-steps", defaultValue = "13", description = "Log-spaced C values in [1e-6, 1e6] before refining (default ${DEFAULT-VALUE}).")
     int cSteps;
 
-    @Option(names = "--templates", description = "Prompt-template file ({} = class name); default \"a photo of a {}.\".") Path templates;
+    @Option(names = "--templates", description = "Prompt-template file ({} = class name); default: fashion-mnist's own templates, else \"a photo of a {}.\".") Path templates;
 
     @Option(names = "--top", defaultValue = "5", description = "K of the top-K accuracy (default ${DEFAULT-VALUE}).") int top;
 
@@ -114,8 +114,9 @@ public final class EvalCommand implements Callable<Integer> {
             }
             if (limit != null) testSet = Subset.head(testSet, limit);
             Evaluation ev = new Evaluation(m.encoder(), m.promptTokenizer()).batch(batch).topK(top).showProgress(true)
-                    .probe(new LinearProbe().sweep(1e-6, 1e6, cSteps));
+                    .probe(new LinearProbe().sweep(1e-6, 1e6, cSteps)).preprocess(m.preprocess());
             if (templates != null) ev.templates(PromptTemplates.read(templates));
+            else if (data.dataset != null) ev.templates(PromptTemplates.of(FashionMnist.TEMPLATES));
             Evaluation.Report r = ev.run(name, trainSet, testSet);
             for (PreprocessBatch.Failure f : r.skipped()) System.err.println("skipped " + f.file() + ": " + f.reason());
             System.out.print(r.summary());
@@ -126,7 +127,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private int retrieval(EvalModel m) {
         ImageCaptionFolder pairs = ImageCaptionFolder.scan(data.captions);
-        ImageEmbedder.Result img = new ImageEmbedder(m.encoder(), batch).showProgress(true).embedFiles(pairs.images());
+        ImageEmbedder.Result img = new ImageEmbedder(m.encoder(), m.preprocess(), batch).showProgress(true).embedFiles(pairs.images());
         for (PreprocessBatch.Failure f : img.failures()) System.err.println("skipped " + f.file() + ": " + f.reason());
         if (img.features().rows() == 0) throw new IllegalArgumentException(data.captions + ": no image could be read");
         // Captions of skipped images are dropped; the rest point at the kept images' new positions.

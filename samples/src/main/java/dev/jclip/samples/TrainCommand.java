@@ -8,6 +8,7 @@ import dev.jclip.data.FashionMnist;
 import dev.jclip.data.ImageTextDataset;
 import dev.jclip.data.ShapesDataset;
 import dev.jclip.data.WebDataset;
+import dev.jclip.image.ImageTransform;
 import dev.jclip.model.ClipArchitecture;
 import dev.jclip.model.ClipModel;
 import dev.jclip.text.ClipTokenizer;
@@ -98,6 +99,8 @@ public final class TrainCommand implements Callable<Integer> {
                 try (BatchSource src = source(arch.imageResolution(), tr.step(), synthetic, fashion)) {
                     TrainRun run = new TrainRun(out, checkpointEvery, logEvery, arch.toJson(), tokJson);
                     if (noProgress) run.quiet();
+                    // What evaluation must feed the model: recorded so that clip eval / zero-shot agree with training.
+                    run.metadata(ImageTransform.METADATA_KEY, (fashion ? FashionMnist.TRANSFORM : ImageTransform.clip()).toJson());
                     sum = run.run(tr, src, maxMinutes * 60);
                 }
                 ObjectNode rep = Recipes.json();
@@ -135,7 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (!FashionMnist.available(fashionDir)) {
                 throw new IllegalArgumentException("Fashion-MNIST not found in " + fashionDir + " (apt-get install dataset-fashion-mnist)");
             }
-            return new DataLoader(FashionMnist.load(fashionDir, true, size, seed), opts);
+            return new DataLoader(FashionMnist.load(fashionDir, FashionMnist.Split.TRAIN).captioned(FashionMnist.TRANSFORM.preprocess(size), seed), opts);
         }
         if (data.endsWith(".tar") || data.contains("{")) {
             if (resume) System.err.println("note: WebDataset streams are not resumed at the exact sample (order depends on threads)");
