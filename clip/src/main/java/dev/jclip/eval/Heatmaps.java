@@ -49,7 +49,7 @@ public final class Heatmaps {
                 .setHeatMapValueDecimalPattern("0.00");
         chart.getStyler().setXAxisLabelRotation(c > 6 ? 45 : 0);
         chart.addSeries("share of true class", m.classes(), reversed(m.classes()), cells(share, true));
-        save(chart, png);
+        writePng(chart, png);
     }
 
     /** Writes a heatmap of {@code sim} ({@code rows x cols}, row-major) to {@code png}. */
@@ -57,13 +57,18 @@ public final class Heatmaps {
         int r = rows.size(), c = cols.size();
         if ((long) r * c != sim.length) throw new IllegalArgumentException(sim.length + " values do not form " + r + " x " + c);
         double[][] v = new double[r][c];
+        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) v[i][j] = sim[i * c + j];
+        similarity(v, rows, cols, title, png);
+    }
+
+    /** Writes a heatmap of {@code v[row][col]} (e.g. mean similarity of each class's images to each class prompt) to {@code png}. */
+    public static void similarity(double[][] v, List<String> rows, List<String> cols, String title, Path png) {
+        int r = rows.size(), c = cols.size();
+        if (v.length != r) throw new IllegalArgumentException(v.length + " rows of values for " + r + " row labels");
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j < c; j++) {
-                v[i][j] = sim[i * c + j];
-                lo = Math.min(lo, v[i][j]);
-                hi = Math.max(hi, v[i][j]);
-            }
+        for (double[] row : v) {
+            if (row.length != c) throw new IllegalArgumentException("a row of " + row.length + " values for " + c + " column labels");
+            for (double x : row) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
         }
         // Round the colour range outward to 0.01 so the legend reads as short numbers.
         lo = Math.floor(lo * 100) / 100;
@@ -75,7 +80,7 @@ public final class Heatmaps {
                 .setHeatMapValueDecimalPattern("0.00");
         chart.getStyler().setXAxisLabelRotation(c > 6 ? 45 : 0);
         chart.addSeries("cosine similarity", shorten(cols), reversed(shorten(rows)), cells(v, true));
-        save(chart, png);
+        writePng(chart, png);
     }
 
     private static HeatMapChart chart(String title, int width, int height, String xTitle, String yTitle) {
@@ -107,7 +112,8 @@ public final class Heatmaps {
         return labels.stream().map(s -> s.length() <= 28 ? s : s.substring(0, 25) + "...").toList();
     }
 
-    private static void save(HeatMapChart chart, Path png) {
+    /** Encodes any XChart chart as PNG and writes it atomically ({@link dev.jclip.io.AtomicFile}). */
+    public static void writePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) {
         byte[] bytes;
         try {
             bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);

@@ -17,9 +17,19 @@ public record CosineSchedule(double baseLr, int warmup, int totalSteps) {
 
     /** The learning rate of (0-based) {@code step}. */
     public double at(long step) {
+        return at(step, 0);
+    }
+
+    /**
+     * The learning rate of {@code step} when at least {@code minProgress} (0..1) of the decay is
+     * done: a run with a time budget passes the share of its time used, so the cosine reaches 0
+     * when the time runs out even if fewer steps fit than planned. Warm-up is unaffected.
+     */
+    public double at(long step, double minProgress) {
         if (step < warmup) return baseLr * (step + 1) / warmup;
         long e = step - warmup, es = totalSteps - warmup;
-        if (es <= 0 || e >= es) return 0.0;
-        return 0.5 * (1 + Math.cos(Math.PI * e / es)) * baseLr;
+        double p = Math.max(es <= 0 ? 1 : (double) e / es, minProgress);
+        if (p >= 1) return 0.0;
+        return 0.5 * (1 + Math.cos(Math.PI * p)) * baseLr;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.FashionMnist;
 import dev.jclip.data.ShapesDataset;
+import dev.jclip.eval.Heatmaps;
 import dev.jclip.model.ClipArchitecture;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.Device;
@@ -77,7 +78,7 @@ public final class Recipes {
                 boolean held = ShapesDataset.isHeldOut(k / ShapesDataset.SHAPES.size(), k % ShapesDataset.SHAPES.size());
                 rows.add((held ? "* " : "") + names.get(k));
             }
-            if (out != null) TrainPlots.heatmap(sim, rows, names, "images (rows, * = held out) vs class prompts: mean cosine", out.resolve("similarity.png"));
+            if (out != null) Heatmaps.similarity(sim, rows, names, "images (rows, * = held out) vs class prompts: mean cosine", out.resolve("similarity.png"));
             return new ShapesScore(h.top1(), s.top1(), 1.0 / c, sim);
         }
     }
@@ -93,7 +94,7 @@ public final class Recipes {
         List<String> templates = FashionMnist.TEMPLATES.stream().map(t -> t.replace("{}", "%s")).toList();
         try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, templates, device)) {
             ZeroShotEval.Result r = zs.evaluate(test, 500);
-            if (out != null) TrainPlots.heatmap(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES,
+            if (out != null) Heatmaps.similarity(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES,
                     "test images (rows) vs class prompts: mean cosine", out.resolve("similarity.png"));
             return r;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.io.AtomicFile;
 import dev.jclip.io.CheckpointException;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
@@ -13,10 +14,7 @@ import dev.jclip.torch.Tensor;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -157,22 +155,12 @@ public final class TrainCheckpoint {
 
     /** Writes JSON through a temporary file in the same folder and an atomic rename. */
     public static void writeJsonAtomically(Path file, JsonNode json) {
-        Path abs = file.toAbsolutePath();
-        Path tmp = null;
+        byte[] bytes;
         try {
-            Files.createDirectories(abs.getParent());
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(json));
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            bytes = JSON.writeValueAsBytes(json);
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot write: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
+            throw new CheckpointException(file, "cannot encode JSON: " + e.getMessage(), e);
         }
+        AtomicFile.write(file, bytes);
     }
 }

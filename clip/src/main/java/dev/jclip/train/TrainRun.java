@@ -36,6 +36,7 @@ public final class TrainRun {
     private final String modelConfigJson;
     private final String tokenizerJson;
     private boolean progress = true;
+    private boolean annealInTime;
     private final java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
 
     public TrainRun(Path out, int checkpointEvery, int logEvery, String modelConfigJson, String tokenizerJson) {
@@ -49,6 +50,13 @@ public final class TrainRun {
 
     /** Adds a metadata entry to every saved {@code model.safetensors} (e.g. the image transform). */
     public TrainRun metadata(String key, String value) { metadata.put(key, value); return this; }
+
+    /**
+     * With a time limit, decays the learning rate by the share of the time used as well as by
+     * steps, so a run cut short by the clock still ends annealed (lr 0) instead of mid-schedule.
+     * Not bit-reproducible on resume (the lr depends on the clock).
+     */
+    public TrainRun annealInTime() { annealInTime = true; return this; }
 
     /** Turns the progress bar off (tests, logs). */
     public TrainRun quiet() { progress = false; return this; }
@@ -68,6 +76,7 @@ public final class TrainRun {
         long t0 = System.nanoTime();
         double lastLoss = Double.NaN, rate = 0;
         boolean byTime = false;
+        if (annealInTime && maxSeconds > 0) trainer.scheduleProgressFloor(() -> (System.nanoTime() - t0) / 1e9 / maxSeconds);
         ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500).setMaxRenderedLength(120).startsFrom(start, java.time.Duration.ZERO).build() : null;
         try (MetricsLog log = new MetricsLog(out.resolve("metrics.jsonl"))) {

@@ -38,6 +38,7 @@ public final class Trainer implements AutoCloseable {
     private final GradScaler scaler;
     private final CosineSchedule schedule;
     private long step;
+    private java.util.function.DoubleSupplier minProgress = () -> 0;
 
     /** {@code tokenize}: captions to an int64 {@code [n, context]} tensor on the CPU. */
     public Trainer(ContrastiveModel model, Function<List<String>, Tensor> tokenize, TrainConfig config) {
@@ -67,6 +68,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     public TrainConfig config() { return config; }
+
+    /** Lower bound of the schedule's progress, asked each step (e.g. the share of a time budget used); see {@link CosineSchedule#at(long, double)}. */
+    public void scheduleProgressFloor(java.util.function.DoubleSupplier floor) { this.minProgress = floor; }
     public AdamW optimizer() { return optimizer; }
     /** The loss scaler, or null unless fp16. */
     public GradScaler scaler() { return scaler; }
@@ -105,7 +109,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Unscale, check, clip, update; gradients must already be accumulated on the parameters. */
     StepResult finishStep(double loss) {
-        double lr = schedule.at(step);
+        double lr = schedule.at(step, minProgress.getAsDouble());
         boolean ok = true;
         double norm;
         try (Scope s = Scope.open()) {

@@ -39,7 +39,7 @@ class EvaluationTest {
             assertTrue(cm.getWidth() >= 480 && cm.getHeight() >= 480);
             assertNotNull(ImageIO.read(out.resolve("similarity.png").toFile()));
             String json = Files.readString(out.resolve("report.json"));
-            assertTrue(json.contains("\"linear_probe\"") && json.contains("\"Ankle boot\""), json);
+            assertTrue(json.contains("\"linear_probe\"") && json.contains("\"ankle boot\""), json);
             assertTrue(r.summary().contains("zero-shot     top-1"), r.summary());
         }
     }

@@ -88,6 +88,14 @@ class AdamWTest {
         assertEquals(0.0, c.at(14));
     }
 
+    @Test void aProgressFloorFromATimeBudgetAnnealsEarlier() {
+        CosineSchedule c = new CosineSchedule(1.0, 4, 14);
+        assertEquals(0.25, c.at(0, 0.9), "warm-up ignores the floor");
+        assertEquals(c.at(9), c.at(9, 0.3), 0.0, "a floor below the step progress (0.5) changes nothing");
+        assertEquals(0.5 * (1 + Math.cos(Math.PI * 0.75)), c.at(9, 0.75), 1e-12);
+        assertEquals(0.0, c.at(5, 1.0), "time used up: lr 0");
+    }
+
     @Test void clipScalesToTheMaxNorm() {
         try (Scope s = Scope.open()) {
             Tensor a = Torch.of(new double[]{3, 0}, 2), b = Torch.of(new double[]{0, 4}, 2);

@@ -60,6 +60,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "500") int checkpointEvery;
     @Option(names = "--log-every", defaultValue = "10") int logEvery;
     @Option(names = "--max-minutes", defaultValue = "0", description = "stop early after this many minutes (0 = no limit)") double maxMinutes;
+    @Option(names = "--anneal-in-time", description = "with --max-minutes: decay the lr by the share of time used too, so a run the clock cuts short still ends at lr 0")
+    boolean annealInTime;
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--no-progress", description = "no progress bar") boolean noProgress;
 
@@ -99,6 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
                 try (BatchSource src = source(arch.imageResolution(), tr.step(), synthetic, fashion)) {
                     TrainRun run = new TrainRun(out, checkpointEvery, logEvery, arch.toJson(), tokJson);
                     if (noProgress) run.quiet();
+                    if (annealInTime) run.annealInTime();
                     // What evaluation must feed the model: recorded so that clip eval / zero-shot agree with training.
                     run.metadata(ImageTransform.METADATA_KEY, (fashion ? FashionMnist.TRANSFORM : ImageTransform.clip()).toJson());
                     sum = run.run(tr, src, maxMinutes * 60);
