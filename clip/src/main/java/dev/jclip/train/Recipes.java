@@ -29,7 +29,7 @@ public final class Recipes {
     /** Text context for byte-level captions: "a large purple triangle at the bottom" is 38 bytes, + SOT and EOT. */
     public static final int BYTES_CONTEXT = 40;
     /** Zero-shot prompts for the shapes classes (colour + shape). */
-    public static final List<String> SHAPES_PROMPTS = List.of("a photo of a %s", "a %s", "%s");
+    public static final List<String> SHAPES_PROMPTS = List.of("a photo of a {}", "a {}", "{}");
 
     private Recipes() {}
 
@@ -90,9 +90,7 @@ public final class Recipes {
     public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
                                                      int imageSize, Path out, Device device) {
         var test = FashionMnist.load(dir, FashionMnist.Split.TEST).captioned(FashionMnist.TRANSFORM.preprocess(imageSize), 0);
-        // ZeroShotEval fills templates with String.format.
-        List<String> templates = FashionMnist.TEMPLATES.stream().map(t -> t.replace("{}", "%s")).toList();
-        try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, templates, device)) {
+        try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, FashionMnist.TEMPLATES, device)) {
             ZeroShotEval.Result r = zs.evaluate(test, 500);
             if (out != null) Heatmaps.similarity(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES,
                     "test images (rows) vs class prompts: mean cosine", out.resolve("similarity.png"));

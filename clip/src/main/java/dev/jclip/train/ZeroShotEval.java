@@ -2,22 +2,27 @@ package dev.jclip.train;
 
 import dev.jclip.data.Batch;
 import dev.jclip.data.ImageTextDataset;
+import dev.jclip.eval.ClipEncoder;
+import dev.jclip.eval.Features;
+import dev.jclip.eval.PromptTemplates;
+import dev.jclip.eval.ZeroShotClassifier;
+import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Zero-shot classification with a contrastive model, as in CLIP: per class, embed every prompt,
- * L2-normalize, average, normalize again; an image's class is the argmax of its normalized
- * features against these.
+ * Zero-shot classification of a labelled {@link ImageTextDataset} with a model in training: the
+ * class weights are {@link ZeroShotClassifier}'s (per class, every prompt embedded, L2-normalised,
+ * averaged, normalised again: the same code as {@code clip eval}); an image's class is the argmax
+ * of its normalized features against these, computed on the model's device.
  *
  * <pre>{@code
- * ZeroShotEval zs = ZeroShotEval.build(model, tokenize, classNames, List.of("a photo of a %s"), Device.CPU);
+ * ZeroShotEval zs = ZeroShotEval.build(model, tokenize, classNames, List.of("a photo of a {}"), Device.CPU);
  * ZeroShotEval.Result r = zs.evaluate(testSet, 256);
  * }</pre>
  */
@@ -44,21 +49,26 @@ public final class ZeroShotEval implements AutoCloseable {
         this.device = device;
     }
 
-    /** The classifier from {@code classNames} and templates with one {@code %s}. */
+    /** The classifier from {@code classNames} and templates ({@code {}} = class name, as {@link PromptTemplates}). */
     public static ZeroShotEval build(ContrastiveModel model, Function<List<String>, Tensor> tokenize, List<String> classNames,
                                      List<String> templates, Device device) {
         if (classNames.isEmpty() || templates.isEmpty()) throw new IllegalArgumentException("need class names and prompt templates");
         model.train(false);
         try (var ng = Torch.noGrad(); Scope s = Scope.open()) {
-            List<Tensor> cols = new ArrayList<>();
-            for (String c : classNames) {
-                List<String> prompts = templates.stream().map(t -> String.format(t, c)).toList();
-                Tensor e = model.encodeText(tokenize.apply(prompts).to(device)).to(dev.jclip.torch.DType.F32).normalize(1);
-                cols.add(e.mean(0, false).normalize(0));
-            }
-            Tensor w = s.keep(Torch.stack(cols, 1));
-            return new ZeroShotEval(model, w, classNames.size(), device);
+            Features w = ZeroShotClassifier.build(new TextTower(model, device), tokenize::apply, classNames,
+                    PromptTemplates.of(templates), 256).weights();
+            Tensor t = s.keep(Torch.of(w.data(), w.rows(), w.dim()).t().contiguous().to(device));   // [D, C]
+            return new ZeroShotEval(model, t, classNames.size(), device);
         }
+    }
+
+    /** The text tower of a model in training as the evaluation package's encoder (images are not needed here). */
+    private record TextTower(ContrastiveModel model, Device device) implements ClipEncoder {
+        @Override public Tensor encodeText(Tensor tokens) { return model.encodeText(tokens); }
+        @Override public Tensor encodeImage(Tensor images) { throw new UnsupportedOperationException("text tower only"); }
+        @Override public int imageResolution() { throw new UnsupportedOperationException("text tower only"); }
+        @Override public int contextLength() { throw new UnsupportedOperationException("text tower only"); }
+        @Override public DType dtype() { return DType.F32; }
     }
 
     /** Evaluates every example of {@code data} (labels must be class indices). */
