@@ -130,6 +130,10 @@ public final class Torch {
      * ops that would write to it throw; {@code copy()} gives a writable tensor.
      */
     public static Tensor fromSegment(MemorySegment segment, DType dtype, long[] shape, long[] strides, long storageOffset) {
+        if (!segment.isNative()) {
+            throw new TorchException("fromSegment needs native (off-heap) memory, got a heap segment of " + segment.byteSize()
+                    + " bytes; use Torch.of(array, shape) to copy a Java array");
+        }
         if (strides.length != shape.length) throw new TorchException("fromSegment: shape " + java.util.Arrays.toString(shape)
                 + " and strides " + java.util.Arrays.toString(strides) + " differ in rank");
         long maxIndex = storageOffset;

@@ -90,6 +90,9 @@ class ErrorsTest {
 
     @Test void badArraysAndSegments() {
         assertThrows(TorchException.class, () -> Torch.of(new float[3], 2, 2));
+        TorchException heap = assertThrows(TorchException.class,
+                () -> Torch.fromSegment(java.lang.foreign.MemorySegment.ofArray(new float[4]), DType.F32, 4));
+        assertTrue(heap.getMessage().contains("heap segment"), heap.getMessage());
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             var seg = arena.allocate(16);
             TorchException e = assertThrows(TorchException.class, () -> Torch.fromSegment(seg, DType.F32, 2, 3));
