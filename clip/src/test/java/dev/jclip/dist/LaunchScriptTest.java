@@ -73,11 +73,13 @@ class LaunchScriptTest {
         Path pidFile = dir.resolve("rank0.pid");
         // Rank 0 would run for a minute; rank 1 fails with code 5 after half a second.
         Run r = launch(dir, 30, "--nproc", "2", "--master", "127.0.0.1:" + Ranks.freePort(), "--", "bash", "-c",
-                "if [ \"$RANK\" = 1 ]; then sleep 0.5; echo failing; exit 5; fi; echo $$ > " + pidFile + "; sleep 60; echo survived");
+                "if [ \"$RANK\" = 1 ]; then sleep 0.5; echo failing; exit 5; fi; echo $$ > " + pidFile + "; echo rank 0 running; sleep 60; echo survived");
         assertEquals(5, r.code(), r.output());
         assertTrue(r.output().contains("[rank 1] failing"), r.output());
         assertTrue(r.output().contains("launch: rank 1 exited with code 5; stopping the other ranks"), r.output());
         assertFalse(r.output().contains("survived"), r.output());
+        // Printed before it was stopped: the prefixer passes each line on at once (mawk would hold it back and lose it).
+        assertTrue(r.output().contains("[rank 0] rank 0 running"), r.output());
         assertTrue(r.millis() < 15_000, "launch took " + r.millis() + " ms");
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "rank 0 (pid " + pid + ") still runs");
