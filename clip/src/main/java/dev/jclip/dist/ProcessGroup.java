@@ -287,6 +287,16 @@ public final class ProcessGroup implements AutoCloseable {
     }
 
     /**
+     * Leaves the job after a local failure without meeting the others at the closing barrier: they
+     * may be inside a collective this rank will never join, and waiting for them would only delay
+     * the non-zero exit that lets the launcher stop them. {@code close()} afterwards does nothing.
+     */
+    public void abort() {
+        broken = true;
+        close();
+    }
+
+    /**
      * Leaves the job. After a normal run all ranks meet at a barrier first, so rank 0 (the store's
      * host) does not vanish while others still talk to it; after a failure nobody waits.
      */

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.BatchSource;
+import dev.jclip.dist.ProcessGroup;
+import dev.jclip.torch.Scope;
+import dev.jclip.torch.Tensor;
+import dev.jclip.torch.Torch;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -20,6 +24,10 @@ import java.util.List;
  * progress bar (loss, lr, samples/s, ETA), metrics as JSON lines in {@code OUT/metrics.jsonl},
  * a checkpoint every {@code checkpointEvery} steps and at the end, the loss curve
  * {@code OUT/loss.png} from the whole metrics file (so a resumed run plots its full history).
+ * In a data-parallel job ({@link Trainer#distribute}) only rank 0 writes (metrics, checkpoints,
+ * plot, and plain log lines instead of the bar, which a launcher's line prefixes would garble);
+ * all ranks meet at a barrier after each checkpoint, so none runs ahead of a checkpoint it might
+ * have to resume from; samples/s count the global batch.
  *
  * <pre>{@code
  * TrainRun.Summary s = new TrainRun(out, 100, 10, configJson, "{\"type\":\"bytes\"}").run(trainer, loader, 0);
@@ -66,50 +74,75 @@ public final class TrainRun {
      * passed; then writes the final checkpoint and the loss curve.
      */
     public Summary run(Trainer trainer, BatchSource data, double maxSeconds) {
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
+        ProcessGroup pg = trainer.parallel() == null ? null : trainer.parallel().processGroup();
+        boolean main = pg == null || pg.isMain();
+        if (main) {
+            try {
+                Files.createDirectories(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
+            }
         }
         int total = trainer.config().steps();
+        int globalBatch = trainer.config().batchSize() * trainer.worldSize();
         long start = trainer.step();
         long t0 = System.nanoTime();
         double lastLoss = Double.NaN, rate = 0;
         boolean byTime = false;
-        if (annealInTime && maxSeconds > 0) trainer.scheduleProgressFloor(() -> (System.nanoTime() - t0) / 1e9 / maxSeconds);
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+        // Single process only: ranks' clocks differ, so a time-driven lr would let their weights drift apart.
+        if (annealInTime && maxSeconds > 0 && pg == null) trainer.scheduleProgressFloor(() -> (System.nanoTime() - t0) / 1e9 / maxSeconds);
+        boolean lines = progress && main && pg != null;
+        if (lines) {
+            System.err.printf("data-parallel: %d ranks x batch %d = global batch %d, %s loss, %d gradient buckets%n", trainer.worldSize(),
+                    trainer.config().batchSize(), globalBatch, trainer.parallel().mode().name().toLowerCase(java.util.Locale.ROOT),
+                    trainer.parallel().bucketCount());
+        }
+        ProgressBar bar = progress && main && pg == null ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500).setMaxRenderedLength(120).startsFrom(start, java.time.Duration.ZERO).build() : null;
-        try (MetricsLog log = new MetricsLog(out.resolve("metrics.jsonl"))) {
+        try (MetricsLog log = main ? new MetricsLog(out.resolve("metrics.jsonl")) : null) {
             while (trainer.step() < total) {
                 long ts = System.nanoTime();
                 Trainer.StepResult r = trainer.train(data.next());
                 double dt = (System.nanoTime() - ts) / 1e9;
                 double elapsed = (System.nanoTime() - t0) / 1e9;
-                rate = (trainer.step() - start) * trainer.config().batchSize() / elapsed;
+                rate = (trainer.step() - start) * globalBatch / elapsed;
                 lastLoss = r.loss();
-                if (r.step() % logEvery == 0 || r.step() == total || r.step() == start + 1) {
-                    ObjectNode rec = MetricsLog.of(r, trainer.config().batchSize() / dt);
+                if (log != null && (r.step() % logEvery == 0 || r.step() == total || r.step() == start + 1)) {
+                    ObjectNode rec = MetricsLog.of(r, globalBatch / dt);
                     rec.put("elapsed_s", Math.round(elapsed * 10) / 10.0);
                     log.write(rec);
+                    if (lines) System.err.printf("step %d/%d loss %.4f lr %.2e %.1f samples/s%n", r.step(), total, r.loss(), r.lr(), rate);
                 }
                 if (bar != null) {
                     bar.stepTo(trainer.step());
                     bar.setExtraMessage(String.format(" loss %.4f lr %.2e %.0f samples/s", r.loss(), r.lr(), rate));
                 }
-                if (checkpointEvery > 0 && trainer.step() % checkpointEvery == 0 && trainer.step() < total) save(trainer);
-                if (maxSeconds > 0 && elapsed > maxSeconds && trainer.step() < total) { byTime = true; break; }
+                if (checkpointEvery > 0 && trainer.step() % checkpointEvery == 0 && trainer.step() < total) save(trainer, pg);
+                if (maxSeconds > 0 && trainer.step() < total && agreed(pg, elapsed > maxSeconds, trainer.config().device())) { byTime = true; break; }
             }
         } finally {
             if (bar != null) bar.close();
         }
-        save(trainer);
-        plotLoss();
+        save(trainer, pg);
+        if (main) plotLoss();
         double secs = (System.nanoTime() - t0) / 1e9;
         return new Summary(trainer.step() - start, secs, lastLoss, rate, byTime);
     }
 
-    private void save(Trainer trainer) {
-        TrainCheckpoint.save(out, trainer, modelConfigJson, tokenizerJson, metadata, null);
+    /** Rank 0 writes; then everyone waits for it, so a resume on any rank finds the whole set. */
+    private void save(Trainer trainer, ProcessGroup pg) {
+        if (pg == null || pg.isMain()) TrainCheckpoint.save(out, trainer, modelConfigJson, tokenizerJson, metadata, null);
+        if (pg != null) pg.barrier();
+    }
+
+    /** Rank 0's verdict on every rank: clocks differ, and a rank that stopped alone would hang the others. */
+    private static boolean agreed(ProcessGroup pg, boolean mine, dev.jclip.torch.Device device) {
+        if (pg == null) return mine;
+        try (Scope s = Scope.open()) {
+            Tensor flag = Torch.full(new long[]{1}, mine ? 1 : 0, dev.jclip.torch.DType.F32, device); // NCCL needs it on the GPU
+            pg.broadcast(flag, 0);
+            return flag.item() != 0;
+        }
     }
 
     /** Draws {@code OUT/loss.png} from every record of {@code OUT/metrics.jsonl}. */

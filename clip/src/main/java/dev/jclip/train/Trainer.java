@@ -1,6 +1,8 @@
 package dev.jclip.train;
 
 import dev.jclip.data.Batch;
+import dev.jclip.dist.GlobalBatchLoss;
+import dev.jclip.dist.ProcessGroup;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
@@ -25,6 +27,10 @@ import java.util.function.Function;
  *
  * Every step re-seeds libtorch's RNG with {@code seed + step}, so a resumed run draws the same
  * random numbers (dropout, if any) as an uninterrupted one.
+ *
+ * <p>In a data-parallel job, {@link #distribute} makes each step's loss the global-batch loss and
+ * averages the gradients over the ranks before unscaling and clipping (see {@link DataParallel});
+ * {@code batchSize} stays the per-rank batch.
  */
 public final class Trainer implements AutoCloseable {
     /** What one step did: the mean loss over micro-batches, the lr used, the pre-clip grad norm. */
@@ -37,6 +43,7 @@ public final class Trainer implements AutoCloseable {
     private final AdamW optimizer;
     private final GradScaler scaler;
     private final CosineSchedule schedule;
+    private DataParallel parallel; // null: one process
     private long step;
     private java.util.function.DoubleSupplier minProgress = () -> 0;
 
@@ -76,6 +83,23 @@ public final class Trainer implements AutoCloseable {
     public GradScaler scaler() { return scaler; }
     public ContrastiveModel model() { return model; }
 
+    /**
+     * Joins a data-parallel job: broadcasts rank 0's parameters and from now on trains on the
+     * global batch. Call after {@link TrainCheckpoint#resume} (every rank resumes from the same
+     * checkpoint) and before the first step; a group of one changes nothing.
+     */
+    public Trainer distribute(ProcessGroup pg, GlobalBatchLoss.Mode mode) {
+        if (parallel != null) throw new IllegalStateException("this trainer is already distributed");
+        if (pg.worldSize() > 1) parallel = new DataParallel(pg, model, lossFn, mode);
+        return this;
+    }
+
+    /** The data-parallel set-up, or null in a single process. */
+    public DataParallel parallel() { return parallel; }
+
+    /** Ranks training together (1 unless {@link #distribute}d). */
+    public int worldSize() { return parallel == null ? 1 : parallel.processGroup().worldSize(); }
+
     /** One optimizer step on {@code batch} (split into {@code accumSteps} micro-batches). */
     public StepResult train(Batch batch) {
         if (batch.count() != config.batchSize()) {
@@ -92,6 +116,11 @@ public final class Trainer implements AutoCloseable {
                 try (Scope ms = Scope.open()) {
                     Tensor x = config.accumSteps() == 1 ? images : images.narrow(0, (long) m * micro, micro);
                     Tensor t = config.accumSteps() == 1 ? tokens : tokens.narrow(0, (long) m * micro, micro);
+                    if (parallel != null) {
+                        double scale = (scaler == null ? 1.0 : scaler.scale()) / config.accumSteps();
+                        lossSum += parallel.forwardBackward(model, config.precision(), x, t, scale);
+                        continue;
+                    }
                     Tensor loss;
                     try (Precision.Region r = config.precision().autocast(config.device())) {
                         loss = lossFn.loss(model.encodeImage(x), model.encodeText(t), model.logitScale()).loss();
@@ -103,6 +132,8 @@ public final class Trainer implements AutoCloseable {
                     back.backward();
                 }
             }
+            // Averaged before the scaler's check and the clip, so every rank sees the same gradients.
+            if (parallel != null) parallel.allReduceGradients();
             return finishStep(lossSum / config.accumSteps());
         }
     }

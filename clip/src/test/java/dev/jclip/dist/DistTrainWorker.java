@@ -1,8 +1,18 @@
 package dev.jclip.dist;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jclip.torch.Scope;
-import dev.jclip.torch.Tensor;
+import dev.jclip.data.DataLoader;
+import dev.jclip.data.ShapesDataset;
+import dev.jclip.model.ClipArchitecture;
+import dev.jclip.model.ClipModel;
+import dev.jclip.text.ClipTokenizer;
+import dev.jclip.torch.DType;
+import dev.jclip.torch.Device;
+import dev.jclip.train.AdamW;
+import dev.jclip.train.ClipModelAdapter;
+import dev.jclip.train.Recipes;
+import dev.jclip.train.TrainConfig;
+import dev.jclip.train.Trainer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +24,16 @@ import java.util.Map;
 
 /**
  * The training entry point the multi-process tests spawn (one JVM per rank, launcher variables in
- * the environment): {@code steps} SGD steps on the global batch {@code globalBatch}, split evenly
- * across ranks; rank 0 writes the losses and final weights as JSON. Arguments:
- * {@code out steps globalBatch GLOBAL|LOCAL timeoutSeconds [dieRank dieStep]}.
- * The parameters start from a different seed per rank, so the broadcast from rank 0 is exercised.
+ * the environment): the real {@link Trainer} (ClipModel, ClipLoss over the global batch, fused
+ * AdamW, clipping) for {@code steps} steps on synthetic shapes, the global batch split evenly across
+ * ranks by the sharded {@link DataLoader}; rank 0 writes the losses and final weights as JSON.
+ * Arguments: {@code out steps globalBatch GLOBAL|LOCAL timeoutSeconds [dieRank dieStep]}.
+ * The model starts from a different seed per rank, so the broadcast from rank 0 is exercised.
  */
 public final class DistTrainWorker {
-    static final double LR = 0.1;
+    /** A tiny ViT CLIP: 16 px / patch 8, one layer of width 64 (the least: heads = width / 64); byte-level text, one layer of width 32, context 32. */
+    static final ClipArchitecture ARCH = ClipArchitecture.vit(16, 16, 1, 64, 8, 32, ClipTokenizer.bytesOnly().vocabulary().size(), 32, 2, 1);
+    static final long SEED = 11;
 
     record Result(List<Double> losses, Map<String, float[]> params) {}
 
@@ -33,7 +46,7 @@ public final class DistTrainWorker {
         int dieRank = args.length > 5 ? Integer.parseInt(args[5]) : -1;
         int dieStep = args.length > 6 ? Integer.parseInt(args[6]) : -1;
         DistEnv env = DistEnv.fromEnvironment();
-        try (ProcessGroup pg = ProcessGroup.init(env, dev.jclip.torch.Device.CPU, timeout)) {
+        try (ProcessGroup pg = ProcessGroup.init(env, Device.CPU, timeout)) {
             Result r = train(pg, steps, globalBatch, mode, dieRank, dieStep);
             if (pg.isMain()) {
                 Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
@@ -46,31 +59,25 @@ public final class DistTrainWorker {
         }
     }
 
+    /** {@code steps} steps of the global batch; with a group of one, the plain single-process trainer. */
     static Result train(ProcessGroup pg, int steps, int globalBatch, GlobalBatchLoss.Mode mode, int dieRank, int dieStep) {
         if (globalBatch % pg.worldSize() != 0) throw new IllegalArgumentException("global batch " + globalBatch + " not divisible by " + pg.worldSize());
         int b = globalBatch / pg.worldSize();
+        TrainConfig cfg = TrainConfig.defaults(steps).withBatch(b).withLr(2e-3).withWarmup(1).withSeed(SEED)
+                .withAdam(AdamW.Options.clip().withWeightDecay(0.1)).withGradClip(1.0);
+        var tokenize = Recipes.tokenizeWith(ClipTokenizer.bytesOnly(), ARCH.contextLength());
         List<Double> losses = new ArrayList<>();
-        try (TinyTowers m = new TinyTowers(100 + pg.rank())) {
-            GradientBuckets.broadcastParameters(pg, m.params);
-            // A small bucket cap so the test model spreads over several buckets.
-            GradientBuckets sync = new GradientBuckets(pg, m.params, 400);
-            GlobalBatchLoss lossFn = new GlobalBatchLoss(pg, mode, TinyTowers::clipLoss);
+        try (ClipModel m = ClipModel.initialized(ARCH, SEED + pg.rank(), DType.F32, Device.CPU);
+             Trainer tr = new Trainer(new ClipModelAdapter(m), tokenize, cfg);
+             DataLoader dl = new DataLoader(new ShapesDataset(ARCH.imageResolution(), ShapesDataset.Split.TRAIN, 512, SEED),
+                     new DataLoader.Options(b, SEED, pg.rank(), pg.worldSize(), 1, 2, 0))) {
+            tr.distribute(pg, mode);
             for (int step = 0; step < steps; step++) {
                 if (pg.rank() == dieRank && step == dieStep) Runtime.getRuntime().halt(7); // a crash: no clean-up at all
-                try (Scope s = Scope.open()) {
-                    Tensor[] batch = TinyTowers.batch(step, globalBatch);
-                    Tensor images = batch[0].narrow(0, (long) pg.rank() * b, b).contiguous();
-                    Tensor tokens = batch[1].narrow(0, (long) pg.rank() * b, b).contiguous();
-                    try (GlobalBatchLoss.Step st = lossFn.forward(m.encodeImage(images), m.encodeText(tokens), m.logitScale())) {
-                        losses.add(st.globalLoss());
-                        st.backward(1.0);
-                    }
-                    sync.allReduceMean();
-                    m.sgdStep(LR);
-                }
+                losses.add(tr.train(dl.next()).loss());
             }
             Map<String, float[]> params = new LinkedHashMap<>();
-            m.params.forEach((k, v) -> params.put(k, v.toFloatArray()));
+            tr.model().namedParameters().forEach((k, v) -> params.put(k, v.toFloatArray()));
             return new Result(losses, params);
         }
     }

@@ -8,9 +8,9 @@ import dev.jclip.dist.ProcessGroup;
 import dev.jclip.model.ClipArchitecture;
 import dev.jclip.model.ClipModel;
 import dev.jclip.model.Parameter;
+import dev.jclip.train.ClipLoss;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
-import dev.jclip.torch.F;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
@@ -52,6 +52,8 @@ public final class BenchDistCommand implements Callable<Integer> {
     long timeout;
 
     /** Small enough for a 2-core CPU: ViT 32 px / patch 8, 2 layers of width 128; text 2 layers of width 128, context 16. */
+    private static final ClipLoss CLIP_LOSS = new ClipLoss();
+
     static final ClipArchitecture ARCH = new ClipArchitecture(64, 32, new int[]{2}, 128, 8, 16, 1000, 128, 2, 2, true);
 
     @Override public Integer call() {
@@ -66,7 +68,7 @@ public final class BenchDistCommand implements Callable<Integer> {
             GradientBuckets.broadcastParameters(pg, params);
             GradientBuckets sync = new GradientBuckets(pg, params, GradientBuckets.DEFAULT_BUCKET_BYTES);
             GlobalBatchLoss lossFn = new GlobalBatchLoss(pg, localLoss ? GlobalBatchLoss.Mode.LOCAL : GlobalBatchLoss.Mode.GLOBAL,
-                    BenchDistCommand::contrastive);
+                    (li, lt, ai, at, r, sc) -> CLIP_LOSS.lossGathered(li, lt, ai, at, r, sc).loss());
             long t0 = 0;
             double loss = Double.NaN;
             for (int step = 0; step < warmup + steps; step++) {
@@ -104,17 +106,6 @@ public final class BenchDistCommand implements Callable<Integer> {
                 p.copy_(p.sub(g.mul(lr)));
                 p.setGrad(null);
             }
-        }
-    }
-
-    /** CLIP's symmetric contrastive loss (the training package's ClipLoss.lossGathered has the same contract). */
-    static Tensor contrastive(Tensor li, Tensor lt, Tensor ai, Tensor at, int rank, Tensor logitScale) {
-        try (Scope s = Scope.open()) {
-            long n = li.size(0);
-            Tensor scale = logitScale.exp().clampMax(100.0);
-            Tensor labels = Torch.arange((double) rank * n, (double) (rank + 1) * n, 1, DType.I64, li.device());
-            Tensor l = F.crossEntropy(li.matmul(at.t()).mul(scale), labels).add(F.crossEntropy(lt.matmul(ai.t()).mul(scale), labels));
-            return s.keep(l.mul(0.5));
         }
     }
 }

@@ -8,6 +8,9 @@ import dev.jclip.data.FashionMnist;
 import dev.jclip.data.ImageTextDataset;
 import dev.jclip.data.ShapesDataset;
 import dev.jclip.data.WebDataset;
+import dev.jclip.dist.DistEnv;
+import dev.jclip.dist.GlobalBatchLoss;
+import dev.jclip.dist.ProcessGroup;
 import dev.jclip.image.ImageTransform;
 import dev.jclip.model.ClipArchitecture;
 import dev.jclip.model.ClipModel;
@@ -28,12 +31,24 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
  * {@code clip train}: trains a CLIP from scratch (or resumes) on synthetic shapes, Fashion-MNIST,
  * a folder or CSV of captioned images, or WebDataset shards; then, for shapes and Fashion-MNIST,
  * reports zero-shot top-1.
+ *
+ * <p>Under a launcher ({@code scripts/launch}, {@code torchrun --no-python}, {@code srun}: their
+ * variables are detected, or {@code --dist} insists on them) it trains data-parallel: one process
+ * per device ({@code cuda:LOCAL_RANK}), Gloo on CPUs, NCCL on GPUs, {@code --batch} examples per
+ * rank, the contrastive loss over the global batch (or {@code --local-loss}); rank 0 writes the
+ * checkpoints, metrics and plots and evaluates, every rank resumes from them. A failed peer ends
+ * every rank with a message naming it and a non-zero exit, which makes the launcher stop the rest.
+ *
+ * <pre>
+ * $ scripts/launch --nproc 2 -- scripts/clip train --data synthetic --batch 32 --steps 30 --out run
+ * </pre>
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a CLIP with the contrastive loss; progress bar, OUT/metrics.jsonl, OUT/loss.png, checkpoints in OUT.")
@@ -60,14 +75,23 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "500") int checkpointEvery;
     @Option(names = "--log-every", defaultValue = "10") int logEvery;
     @Option(names = "--max-minutes", defaultValue = "0", description = "stop early after this many minutes (0 = no limit)") double maxMinutes;
-    @Option(names = "--anneal-in-time", description = "with --max-minutes: decay the lr by the share of time used too, so a run the clock cuts short still ends at lr 0")
+    @Option(names = "--anneal-in-time", description = "with --max-minutes: decay the lr by the share of time used too, so a run the clock cuts short still ends at lr 0 (single process only)")
     boolean annealInTime;
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--no-progress", description = "no progress bar") boolean noProgress;
+    @Option(names = "--dist", description = "require a distributed launch (scripts/launch, torchrun, srun variables); detected without it too")
+    boolean dist;
+    @Option(names = "--local-loss", description = "data-parallel: each rank scores only its own rows against the global batch (cheaper, same gradients)")
+    boolean localLoss;
+    @Option(names = "--dist-timeout", defaultValue = "120", description = "data-parallel: seconds to wait for peers and for each collective (default ${DEFAULT-VALUE})")
+    long distTimeout;
+
+    /** Rank of this process (0 outside a distributed launch); only rank 0 prints the report. */
+    private int rank;
 
     @Override public Integer call() throws Exception {
         Result r = run();
-        System.out.println(r.report().toString());
+        if (rank == 0) System.out.println(r.report().toString());
         return 0;
     }
 
@@ -75,7 +99,36 @@ public final class TrainCommand implements Callable<Integer> {
     record Result(ObjectNode report, TrainRun.Summary summary) {}
 
     Result run() throws Exception {
-        Device dev = Device.parse(device);
+        boolean launched = DistEnv.isLaunched(System.getenv());
+        if (dist && !launched) {
+            throw new IllegalArgumentException("--dist needs a launcher's variables (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT, or Slurm's "
+                    + "SLURM_PROCID, SLURM_NTASKS): start it with scripts/launch, torchrun --no-python or srun");
+        }
+        DistEnv env = launched ? DistEnv.fromEnvironment() : DistEnv.single();
+        rank = env.rank();
+        Device dev = deviceFor(env);
+        if (!env.isDistributed()) return run(dev, null);
+        System.err.println("jclip: data-parallel " + env + " on " + dev);
+        ProcessGroup pg = ProcessGroup.init(env, dev, Duration.ofSeconds(distTimeout));
+        try {
+            return run(dev, pg);
+        } catch (Throwable t) {
+            pg.abort(); // no closing barrier: the others may be stuck in a collective; exit so the launcher stops them
+            throw t;
+        } finally {
+            pg.close();
+        }
+    }
+
+    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:LOCAL_RANK} (as torchrun scripts do). */
+    private Device deviceFor(DistEnv env) {
+        Device d = Device.parse(device);
+        if (d.isCuda() && env.isDistributed() && !device.contains(":")) return Device.cuda(env.localRank());
+        return d;
+    }
+
+    private Result run(Device dev, ProcessGroup pg) throws Exception {
+        boolean main = pg == null || pg.isMain();
         boolean synthetic = data.equals("synthetic"), fashion = data.equals("fashion-mnist");
         ClipArchitecture arch = architecture(synthetic, fashion);
         ClipTokenizer tok = vocab != null ? ClipTokenizer.load(vocab) : ClipTokenizer.bytesOnly();
@@ -89,16 +142,17 @@ public final class TrainCommand implements Callable<Integer> {
                 .withWarmup(warmup >= 0 ? warmup : Math.max(1, steps / 20)).withAdam(AdamW.Options.clip().withWeightDecay(wd))
                 .withGradClip(gradClip).withLabelSmoothing(labelSmoothing).withPrecision(Precision.parse(precision))
                 .withSeed(seed).withDevice(dev);
-        Files.createDirectories(out);
+        if (main) Files.createDirectories(out);
         try (ClipModel m = ClipModel.initialized(arch, seed, DType.F32, dev)) {
             ClipModelAdapter cm = new ClipModelAdapter(m);
             try (Trainer tr = new Trainer(cm, tokenize, cfg)) {
                 if (resume) {
                     long at = TrainCheckpoint.resume(out, tr);
-                    System.err.println("resumed at step " + at + " from " + out);
+                    if (main) System.err.println("resumed at step " + at + " from " + out);
                 }
+                if (pg != null) tr.distribute(pg, localLoss ? GlobalBatchLoss.Mode.LOCAL : GlobalBatchLoss.Mode.GLOBAL);
                 TrainRun.Summary sum;
-                try (BatchSource src = source(arch.imageResolution(), tr.step(), synthetic, fashion)) {
+                try (BatchSource src = source(arch.imageResolution(), tr.step(), synthetic, fashion, pg)) {
                     TrainRun run = new TrainRun(out, checkpointEvery, logEvery, arch.toJson(), tokJson);
                     if (noProgress) run.quiet();
                     if (annealInTime) run.annealInTime();
@@ -111,6 +165,13 @@ public final class TrainCommand implements Callable<Integer> {
                 rep.put("train_seconds", Math.round(sum.seconds() * 10) / 10.0);
                 rep.put("samples_per_s", Math.round(sum.samplesPerSecond() * 10) / 10.0);
                 rep.put("last_loss", sum.lastLoss());
+                if (pg != null) {
+                    rep.put("world_size", pg.worldSize()).put("global_batch", batch * pg.worldSize());
+                    // Training is over: leave the job now, so that the others do not wait at the
+                    // closing barrier (and time out) while rank 0 evaluates.
+                    pg.close();
+                    if (!main) return new Result(rep, sum);
+                }
                 if (synthetic) {
                     Recipes.ShapesScore s = Recipes.evaluateShapes(cm, tokenize, arch.imageResolution(), 800, 2000, out, dev);
                     rep.put("heldout_top1", s.heldoutTop1()).put("seen_top1", s.seenTop1()).put("chance", s.chance());
@@ -134,8 +195,10 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, one of " + ClipArchitecture.RELEASED + " or a JSON file");
     }
 
-    private BatchSource source(int size, long firstBatch, boolean synthetic, boolean fashion) {
-        DataLoader.Options opts = new DataLoader.Options(batch, seed, 0, 1, Math.max(1, workers), 4, firstBatch);
+    /** The training batches; in a data-parallel job this rank's shard ({@code perm[rank::world]}, shards by rank). */
+    private BatchSource source(int size, long firstBatch, boolean synthetic, boolean fashion, ProcessGroup pg) {
+        int r = pg == null ? 0 : pg.rank(), world = pg == null ? 1 : pg.worldSize();
+        DataLoader.Options opts = new DataLoader.Options(batch, seed, r, world, Math.max(1, workers), 4, firstBatch);
         if (synthetic) return new DataLoader(new ShapesDataset(size, ShapesDataset.Split.TRAIN, 1_000_000, seed), opts);
         if (fashion) {
             if (!FashionMnist.available(fashionDir)) {
@@ -144,8 +207,8 @@ public final class TrainCommand implements Callable<Integer> {
             return new DataLoader(FashionMnist.load(fashionDir, FashionMnist.Split.TRAIN).captioned(FashionMnist.TRANSFORM.preprocess(size), seed), opts);
         }
         if (data.endsWith(".tar") || data.contains("{")) {
-            if (resume) System.err.println("note: WebDataset streams are not resumed at the exact sample (order depends on threads)");
-            return new WebDataset(WebDataset.expand(data), size, batch, seed, 0, 1, Math.max(1, workers), 1000);
+            if (resume && r == 0) System.err.println("note: WebDataset streams are not resumed at the exact sample (order depends on threads)");
+            return new WebDataset(WebDataset.expand(data), size, batch, seed, r, world, Math.max(1, workers), 1000);
         }
         ImageTextDataset ds = CaptionedFiles.open(Path.of(data), size);
         return new DataLoader(ds, opts);
