@@ -1,6 +1,5 @@
 package dev.jclip.data;
 
-import dev.jclip.eval.LabelledImages;
 import dev.jclip.image.ClipPreprocess;
 import dev.jclip.image.DecodedImage;
 import dev.jclip.image.ImageMode;

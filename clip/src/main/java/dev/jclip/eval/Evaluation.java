@@ -1,5 +1,7 @@
 package dev.jclip.eval;
 
+import dev.jclip.data.LabelledImages;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jclip.image.ClipPreprocess;

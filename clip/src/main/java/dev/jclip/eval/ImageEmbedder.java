@@ -1,5 +1,7 @@
 package dev.jclip.eval;
 
+import dev.jclip.data.LabelledImages;
+
 import dev.jclip.image.ClipPreprocess;
 import dev.jclip.image.ImageDecodeException;
 import dev.jclip.image.PreprocessBatch;

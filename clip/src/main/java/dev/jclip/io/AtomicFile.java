@@ -42,6 +42,7 @@ public final class AtomicFile {
         try {
             if (dir != null) Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+            keepPermissions(tmp, abs);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.write(ch);
                 ch.force(true);
@@ -55,6 +56,15 @@ public final class AtomicFile {
                 try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
             }
         }
+    }
+
+    /** Temp files are created 0600; give the new file the old one's permissions, or rw-r--r--. */
+    private static void keepPermissions(Path tmp, Path target) throws IOException {
+        if (!Files.getFileStore(tmp).supportsFileAttributeView("posix")) return;
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
     }
 
     static void move(Path tmp, Path target) throws IOException {

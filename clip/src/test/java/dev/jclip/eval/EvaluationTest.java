@@ -1,5 +1,8 @@
 package dev.jclip.eval;
 
+import dev.jclip.data.LabelledImages;
+import dev.jclip.data.Subset;
+
 import dev.jclip.data.FashionMnist;
 
 import dev.jclip.text.ClipTokenizer;

@@ -1,4 +1,4 @@
-package dev.jclip.eval;
+package dev.jclip.data;
 
 import dev.jclip.image.DecodedImage;
 import dev.jclip.image.ImageDecodeException;
