@@ -99,8 +99,19 @@ public final class TrainRun {
         }
         ProgressBar bar = progress && main && pg == null ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500).setMaxRenderedLength(120).startsFrom(start, java.time.Duration.ZERO).build() : null;
+        // SIGTERM / Ctrl-C: let the current step finish and save, instead of exiting the JVM while
+        // libtorch runs native code on this thread (which can crash in libtorch's teardown).
+        java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopRequested.set(true);
+            try { finished.await(120, java.util.concurrent.TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+        }, "jclip-train-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean interrupted = false;
         try (MetricsLog log = main ? new MetricsLog(out.resolve("metrics.jsonl")) : null) {
             while (trainer.step() < total) {
+                if (stopRequested.get() && pg == null) { interrupted = true; break; }
                 long ts = System.nanoTime();
                 Trainer.StepResult r = trainer.train(data.next());
                 double dt = (System.nanoTime() - ts) / 1e9;
@@ -123,8 +134,20 @@ public final class TrainRun {
         } finally {
             if (bar != null) bar.close();
         }
-        save(trainer, pg);
-        if (main) plotLoss();
+        try {
+            save(trainer, pg);
+            if (interrupted) {
+                System.err.println("jclip: stopped by a signal after step " + trainer.step() + "; checkpoint saved in " + out
+                        + " (continue with --resume)");
+                // The JVM is shutting down: AWT (the plots) may refuse to start; the checkpoint is what matters.
+                try { if (main) plotLoss(); } catch (RuntimeException | Error e) { System.err.println("jclip: loss plot skipped: " + e); }
+            } else if (main) {
+                plotLoss();
+            }
+        } finally {
+            finished.countDown();
+            try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException shuttingDown) { /* the hook is running */ }
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         return new Summary(trainer.step() - start, secs, lastLoss, rate, byTime);
     }
