@@ -1,21 +1,17 @@
 package dev.jclip.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jclip.io.Safetensors;
+import dev.jclip.io.StateDict;
+import dev.jclip.io.TensorData;
+import dev.jclip.torch.DType;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/**
- * Minimal safetensors reader for the tests of this package only (F32 and U8 tensors); the
- * project's real checkpoint I/O lives in {@code dev.jclip.io}.
- */
+/** The preprocessing tests' view of a safetensors file (read by {@link Safetensors}): dtype, shape, bytes. */
 final class TestSafetensors {
     record Tensor(String dtype, int[] shape, ByteBuffer data) {
         float[] floats() {
@@ -37,27 +33,17 @@ final class TestSafetensors {
     private TestSafetensors() {
     }
 
-    static Map<String, Tensor> read(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        ByteBuffer buf = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-        long n = buf.getLong(0);
-        JsonNode header = new ObjectMapper().readTree(new String(all, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8));
-        int dataStart = 8 + (int) n;
+    static Map<String, Tensor> read(Path file) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals("__metadata__")) {
-                continue;
+        try (StateDict sd = Safetensors.read(file)) {
+            for (Map.Entry<String, TensorData> e : sd.tensors().entrySet()) {
+                TensorData t = e.getValue();
+                long[] s = t.shape();
+                int[] shape = new int[s.length];
+                for (int i = 0; i < s.length; i++) shape[i] = Math.toIntExact(s[i]);
+                DType dt = t.dtype();
+                out.put(e.getKey(), new Tensor(Safetensors.dtypeName(dt), shape, ByteBuffer.wrap(t.toByteArray())));
             }
-            JsonNode t = e.getValue();
-            int[] shape = new int[t.get("shape").size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = t.get("shape").get(i).asInt();
-            }
-            int begin = t.get("data_offsets").get(0).asInt();
-            int end = t.get("data_offsets").get(1).asInt();
-            ByteBuffer data = ByteBuffer.wrap(all, dataStart + begin, end - begin).slice();
-            out.put(e.getKey(), new Tensor(t.get("dtype").asText(), shape, data));
         }
         return out;
     }
