@@ -150,8 +150,8 @@ final class Dispatch {
     private static long encode(OpSchema.Kind k, Object v, Frame f) {
         if (v == null) return 0L; // None for every optional kind
         return switch (k) {
-            case TENSOR -> ((Tensor) v).newHandle();
-            case OPT_TENSOR -> boxed(((Tensor) v).newHandle());
+            case TENSOR -> ((Tensor) v).newHandle(f);
+            case OPT_TENSOR -> boxed(((Tensor) v).newHandle(f));
             case TENSOR_LIST -> tensorListHandle(v, false, f);
             case OPT_TENSOR_LIST -> tensorListHandle(v, true, f);
             case INT -> ((Number) v).longValue();
@@ -192,7 +192,7 @@ final class Dispatch {
         Object[] arr = v instanceof List<?> l ? l.toArray() : (Object[]) v;
         MemorySegment list = newList(arr.length, f);
         for (Object o : arr) {
-            long e = o == null ? 0L : ((Tensor) o).newHandle();
+            long e = o == null ? 0L : ((Tensor) o).newHandle(f);
             if (optionalElements && o != null) e = boxed(e);
             check(NativeApi.torch_list_push_back(list, e), "torch_list_push_back");
         }

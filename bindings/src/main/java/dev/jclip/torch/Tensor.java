@@ -154,8 +154,11 @@ public final class Tensor implements AutoCloseable {
     }
 
     /** A new owning handle to this tensor (what the dispatcher consumes). */
-    long newHandle() {
-        MemorySegment out = Dispatch.FRAME.get().out;
+    long newHandle() { return newHandle(Dispatch.FRAME.get()); }
+
+    /** {@link #newHandle()} with the caller's frame (the dispatcher has it already: one ThreadLocal lookup per call). */
+    long newHandle(Dispatch.Frame f) {
+        MemorySegment out = f.out;
         Dispatch.check(NativeApi.aoti_torch_new_tensor_handle(handle(), out), "aoti_torch_new_tensor_handle");
         return out.get(JAVA_LONG, 0);
     }
