@@ -6,12 +6,10 @@ import dev.jclip.image.ClipPreprocess;
 import dev.jclip.image.ImageTransform;
 import dev.jclip.io.Checkpoints;
 import dev.jclip.io.StateDict;
-import dev.jclip.model.ClipArchitecture;
 import dev.jclip.model.ClipModel;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
-import dev.jclip.torch.Scope;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,13 +52,11 @@ public final class EvalModel implements AutoCloseable {
         ClipModel model;
         String recorded;
         ImageTransform transform;
-        // As ClipModel.fromCheckpoint (a recorded 'config' wins over inference), keeping the metadata for the tokenizer.
-        try (StateDict sd = Checkpoints.loadClip(checkpoint); Scope s = Scope.open()) {
+        // The metadata also describes the tokenizer and the image transform.
+        try (StateDict sd = Checkpoints.loadClip(checkpoint)) {
             recorded = sd.metadata().get("tokenizer");
             transform = ImageTransform.fromMetadata(sd.metadata(), checkpoint.toString());
-            String config = sd.metadata().get("config");
-            model = config != null ? ClipModel.fromStateDict(sd.toTensors(), ClipArchitecture.fromJson(config))
-                    : ClipModel.fromStateDict(sd.toTensors());
+            model = ClipModel.fromCheckpoint(sd);
         }
         try {
             model.to(device, dtype);

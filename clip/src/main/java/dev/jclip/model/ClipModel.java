@@ -95,14 +95,21 @@ public final class ClipModel implements AutoCloseable {
      */
     public static ClipModel fromCheckpoint(java.nio.file.Path file) {
         try (dev.jclip.io.StateDict sd = dev.jclip.io.Checkpoints.loadClip(file)) {
-            Map<String, Tensor> tensors = sd.toTensors();
-            try {
-                String config = sd.metadata().get("config");
-                ClipArchitecture arch = config != null ? ClipArchitecture.fromJson(config) : null;
-                return arch != null ? fromStateDict(tensors, arch) : fromStateDict(tensors);
-            } finally {
-                tensors.values().forEach(Tensor::close);
-            }
+            return fromCheckpoint(sd);
+        }
+    }
+
+    /**
+     * A model from an already opened checkpoint (OpenAI names): its {@code config} metadata wins
+     * over inference. Weights are copied; {@code sd} stays open and owned by the caller.
+     */
+    public static ClipModel fromCheckpoint(dev.jclip.io.StateDict sd) {
+        Map<String, Tensor> tensors = sd.toTensors();
+        try {
+            String config = sd.metadata().get("config");
+            return config != null ? fromStateDict(tensors, ClipArchitecture.fromJson(config)) : fromStateDict(tensors);
+        } finally {
+            tensors.values().forEach(Tensor::close);
         }
     }
 
