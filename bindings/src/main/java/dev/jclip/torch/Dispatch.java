@@ -117,6 +117,7 @@ final class Dispatch {
             case STR, OPT_STR -> v instanceof String;
             case SCALAR, OPT_SCALAR -> throw bad(op, i, "has schema type Scalar, which libtorch's C ABI (2.10) cannot "
                     + "convert; only None can be passed for Scalar? (use a Scalar-free overload or the JNI bridge)");
+            case OPT_SCALAR_LIST -> noneList(op, i, v);
             case LAYOUT, OPT_LAYOUT -> throw bad(op, i, "is a Layout; only None (strided) is supported");
             case OPT_GENERATOR -> throw bad(op, i, "is a Generator; only None (the default generator) is supported");
             case UNSUPPORTED -> throw bad(op, i, "has schema type " + op.schema.args().get(i).type()
@@ -132,6 +133,16 @@ final class Dispatch {
             if (o == null) { if (!nullable) throw bad(op, i, "contains null"); continue; }
             if (!(o instanceof Tensor t)) return false;
             t.checkOpen(op, i);
+        }
+        return true;
+    }
+
+    /** A {@code Scalar?[]} argument: Scalars cannot cross the 2.10 C ABI, Nones can. */
+    private static boolean noneList(OpHandle op, int i, Object v) {
+        Object[] arr = v instanceof List<?> l ? l.toArray() : v instanceof Object[] oa ? oa : null;
+        if (arr == null) return false;
+        for (Object o : arr) {
+            if (o != null) throw bad(op, i, "is a Scalar?[]; only Nones can be passed through libtorch's C ABI (2.10)");
         }
         return true;
     }
@@ -170,6 +181,7 @@ final class Dispatch {
             case OPT_MEMORY_FORMAT -> boxed(((MemoryFormat) v).code());
             case STR -> string((String) v);
             case OPT_STR -> boxed(string((String) v));
+            case OPT_SCALAR_LIST -> noneListHandle(v, f);
             default -> throw new IllegalStateException("unchecked kind " + k);
         };
     }
@@ -196,6 +208,13 @@ final class Dispatch {
             if (optionalElements && o != null) e = boxed(e);
             check(NativeApi.torch_list_push_back(list, e), "torch_list_push_back");
         }
+        return list.address();
+    }
+
+    private static long noneListHandle(Object v, Frame f) {
+        int n = v instanceof List<?> l ? l.size() : ((Object[]) v).length;
+        MemorySegment list = newList(n, f);
+        for (int i = 0; i < n; i++) check(NativeApi.torch_list_push_back(list, 0L), "torch_list_push_back");
         return list.address();
     }
 

@@ -320,6 +320,12 @@ public final class Tensor implements AutoCloseable {
         return out.get(ValueLayout.JAVA_DOUBLE, 0);
     }
 
+    /**
+     * The in-place modification counter ({@code t._version} in PyTorch): it grows with every
+     * in-place write, so a cache of something derived from this tensor can tell it is stale.
+     */
+    public long version() { return Ops.version(this); }
+
     /** The single value of a one-element integer/bool tensor, as a long. */
     public long itemLong() {
         requireOneElement();
