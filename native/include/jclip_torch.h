@@ -96,7 +96,6 @@ JCLIP_CRITICAL AOTITorchError torch_get_num_threads(uint32_t* out_num_threads);
 
 /* thread pools (libtorch_cpu, ATen/Parallel.h): intra-op (OpenMP) and inter-op */
 void _ZN2at15set_num_threadsEi(int32_t nthreads);
-void _ZN2at23set_num_interop_threadsEi(int32_t nthreads);
 int32_t _ZN2at23get_num_interop_threadsEv(void);
 /* at::globalContext(), Context::userEnabledMkldnn() const and static Context::hasMKLDNN(): whether oneDNN kernels may run */
 JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);

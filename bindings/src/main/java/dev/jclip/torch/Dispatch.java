@@ -24,6 +24,8 @@ final class Dispatch {
         final MemorySegment stack = arena.allocate(JAVA_LONG, MAX_SLOTS);
         final MemorySegment out = arena.allocate(JAVA_LONG, 8);
         final MemorySegment list = arena.allocate(JAVA_LONG, 1);
+        /** The {@link Threads#generation} this thread applied (OpenMP's thread count is per thread). */
+        int threadsGeneration;
     }
 
     static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
@@ -48,6 +50,7 @@ final class Dispatch {
         }
         if (op.anyMutates) checkMutableLists(op, args);
         Frame f = FRAME.get();
+        if (f.threadsGeneration != Threads.generation) Threads.applyToCurrentThread(f);
         MemorySegment stack = f.stack;
         encodeAll(op, args, stack, f);
         int rc = NativeApi.torch_call_dispatcher(op.cName, op.cOverload, stack, BUILD_VERSION);
