@@ -117,8 +117,6 @@ final class NativeApi {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), true, false),
             new Decl("_ZN2at15set_num_threadsEi", "void _ZN2at15set_num_threadsEi(int32_t nthreads);",
                     FunctionDescriptor.ofVoid(JAVA_INT), false, false),
-            new Decl("_ZN2at23set_num_interop_threadsEi", "void _ZN2at23set_num_interop_threadsEi(int32_t nthreads);",
-                    FunctionDescriptor.ofVoid(JAVA_INT), false, false),
             new Decl("_ZN2at23get_num_interop_threadsEv", "int32_t _ZN2at23get_num_interop_threadsEv(void);",
                     FunctionDescriptor.of(JAVA_INT), false, false),
             new Decl("_ZN2at13globalContextEv", "JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);",
@@ -789,19 +787,6 @@ final class NativeApi {
             _ZN2at15set_num_threadsEi$.HANDLE.invokeExact(nthreads);
         } catch (Throwable t) {
             throw NativeLinker.rethrow("_ZN2at15set_num_threadsEi", t);
-        }
-    }
-
-    /** {@code void _ZN2at23set_num_interop_threadsEi(int32_t nthreads);} */
-    private static final class _ZN2at23set_num_interop_threadsEi$ {
-        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at23set_num_interop_threadsEi", FunctionDescriptor.ofVoid(JAVA_INT), false);
-    }
-
-    static void _ZN2at23set_num_interop_threadsEi(int nthreads) {
-        try {
-            _ZN2at23set_num_interop_threadsEi$.HANDLE.invokeExact(nthreads);
-        } catch (Throwable t) {
-            throw NativeLinker.rethrow("_ZN2at23set_num_interop_threadsEi", t);
         }
     }
 

@@ -350,6 +350,9 @@ public final class Tensor implements AutoCloseable {
     public Tensor to(Device device) { return Ops.to(this, null, device, null, false, false, null); }
     public Tensor to(DType dtype) { return Ops.to(this, dtype, null, null, false, false, null); }
     public Tensor contiguous() { return Ops.contiguous(this, MemoryFormat.CONTIGUOUS); }
+
+    /** A tensor with the same values laid out in {@code format} ({@code CHANNELS_LAST}: NHWC strides); this one's data when it already is. */
+    public Tensor contiguous(MemoryFormat format) { return Ops.contiguous(this, format); }
     public Tensor copy() { return Ops.clone(this, null); }
 
     // ---- autograd ----

@@ -21,7 +21,8 @@ import java.lang.invoke.MethodHandle;
  *       the spinning workers steal the time the working one needs, and two threads ran 4x
  *       slower than one (docs/performance.md). Unless the environment already sets
  *       {@code OMP_WAIT_POLICY}, jclip sets it to {@code PASSIVE} before libtorch loads
- *       (idle workers sleep at once); {@code -Djclip.ompWaitPolicy=ACTIVE} keeps spinning.</li>
+ *       (idle workers sleep at once); {@code -Djclip.ompWaitPolicy=ACTIVE} keeps spinning, {@code =default} leaves libgomp's
+ *       own policy (spin about 300,000 iterations, then sleep).</li>
  * </ul>
  *
  * <pre>{@code
@@ -82,6 +83,7 @@ public final class Threads {
         String env = System.getenv("OMP_WAIT_POLICY");
         String wanted = System.getProperty("jclip.ompWaitPolicy", "PASSIVE").toUpperCase(java.util.Locale.ROOT);
         if (env != null && !env.isBlank()) { waitPolicy = env.toUpperCase(java.util.Locale.ROOT); return; }
+        if (wanted.equals("DEFAULT")) return;   // leave libgomp's own (spin a while, then sleep)
         try (Arena a = Arena.ofConfined()) {
             MethodHandle setenv = Linker.nativeLinker().downcallHandle(
                     Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),

@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
  * text towers are exported to ONNX from jclip's own state dict ({@link OnnxClipGraphs}); each row
  * (model, tower, batch, threads) alternates the systems over several rounds and reports the
  * median items per second and the ratio jclip / ONNX Runtime, after checking that both produce
- * the same features. {@code --aten} adds jclip with oneDNN switched off (plain ATen kernels:
+ * the same features. The table also gives the ratio of items per CPU-second (the process's CPU
+ * time), steadier than wall time when other processes share the cores. {@code --aten} adds jclip with oneDNN switched off (plain ATen kernels:
  * what jclip ran before the inference kernels) as a third system in the same rounds.
  */
 @Command(name = "infer", mixinStandardHelpOptions = true,
@@ -84,8 +85,8 @@ public final class BenchInferCommand implements Callable<Integer> {
         if (!json) {
             System.out.printf(Locale.ROOT, "jclip vs ONNX Runtime %s, float32, random weights; %d rounds x >= %d ms per system, medians; load %s%n",
                     env.getVersion(), rounds, minRoundMs, loadAverage());
-            System.out.printf(Locale.ROOT, "%-9s %-6s %5s %7s %12s %s%12s %8s %11s%n", "model", "tower", "batch", "threads", "jclip /s",
-                    aten ? String.format(Locale.ROOT, "%14s ", "jclip-aten /s") : "", "ORT /s", "ratio", "max diff");
+            System.out.printf(Locale.ROOT, "%-9s %-6s %5s %7s %12s %s%12s %8s %10s %11s%n", "model", "tower", "batch", "threads", "jclip /s",
+                    aten ? String.format(Locale.ROOT, "%14s ", "jclip-aten /s") : "", "ORT /s", "ratio", "cpu ratio", "max diff");
         }
         try (var g = Torch.noGrad()) {
             for (String name : models) {
@@ -162,14 +163,17 @@ public final class BenchInferCommand implements Callable<Integer> {
             for (Runner s : systems) s.run();                    // warm-up: packs weights, plans kernels
             double diff = maxDiff(features[0], features[1]);
             double scale = maxAbs(features[1]);
-            double[][] perS = new double[systems.size()][rounds];
+            double[][] perS = new double[systems.size()][rounds], perCpuS = new double[systems.size()][rounds];
             for (int round = 0; round < rounds; round++) {
                 for (int k = 0; k < systems.size(); k++) {
                     int which = (k + round) % systems.size();   // alternate who goes first
-                    perS[which][round] = measure(systems.get(which), batch);
+                    double[] m = measure(systems.get(which), batch);
+                    perS[which][round] = m[0];
+                    perCpuS[which][round] = m[1];
                 }
             }
             double jclip = median(perS[0]), ort = median(perS[1]), ratio = jclip / ort;
+            double cpuRatio = median(perCpuS[0]) / median(perCpuS[1]);
             String modelName = name.replace('/', '-');
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
@@ -181,11 +185,11 @@ public final class BenchInferCommand implements Callable<Integer> {
                 o.put("ort_per_s", round3(ort));
                 o.put("ratio", round3(ratio));
                 System.out.println(Json.string(o));
-                System.err.printf(Locale.ROOT, "%s %s batch %d threads %d: max |jclip - ORT| %.2e (max |feature| %.3g)%s%n", modelName, tower,
-                        batch, threads, diff, scale, aten ? String.format(Locale.ROOT, "; jclip-aten %.2f /s", median(perS[2])) : "");
+                System.err.printf(Locale.ROOT, "%s %s batch %d threads %d: max |jclip - ORT| %.2e (max |feature| %.3g), cpu ratio %.2f%s%n",
+                        modelName, tower, batch, threads, diff, scale, cpuRatio, aten ? String.format(Locale.ROOT, "; jclip-aten %.2f /s", median(perS[2])) : "");
             } else {
-                System.out.printf(Locale.ROOT, "%-9s %-6s %5d %7d %12.2f %s%12.2f %7.2fx %11.2e%n", modelName, tower, batch, threads, jclip,
-                        aten ? String.format(Locale.ROOT, "%14.2f ", median(perS[2])) : "", ort, ratio, diff);
+                System.out.printf(Locale.ROOT, "%-9s %-6s %5d %7d %12.2f %s%12.2f %7.2fx %9.2fx %11.2e%n", modelName, tower, batch, threads, jclip,
+                        aten ? String.format(Locale.ROOT, "%14.2f ", median(perS[2])) : "", ort, ratio, cpuRatio, diff);
             }
             System.out.flush();
         }
@@ -201,13 +205,21 @@ public final class BenchInferCommand implements Callable<Integer> {
         };
     }
 
-    /** Items per second over repeated calls lasting at least {@code minRoundMs}. */
-    private double measure(Runner r, int batch) throws Exception {
-        long start = System.nanoTime(), deadline = start + minRoundMs * 1_000_000L;
+    /**
+     * Items per second of wall time and per second of this process's CPU time, over repeated
+     * calls lasting at least {@code minRoundMs}. On a shared machine the second is the steadier
+     * measure of work done (it includes threads spinning while idle).
+     */
+    private double[] measure(Runner r, int batch) throws Exception {
+        long cpu0 = CPU.getProcessCpuTime(), start = System.nanoTime(), deadline = start + minRoundMs * 1_000_000L;
         int calls = 0;
         do { r.run(); calls++; } while (System.nanoTime() < deadline);
-        return (double) calls * batch / ((System.nanoTime() - start) / 1e9);
+        double wall = (System.nanoTime() - start) / 1e9, cpu = (CPU.getProcessCpuTime() - cpu0) / 1e9;
+        return new double[]{calls * batch / wall, calls * batch / Math.max(cpu, 1e-9)};
     }
+
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private static float[] flatten(float[][] a) {
         int n = 0;
