@@ -637,9 +637,9 @@ public final class Tensor implements AutoCloseable {
     public Tensor zero_() { Ops.zero_(this).close(); return this; }
     public Tensor copy_(Tensor src) { Ops.copy_(this, src, false).close(); return this; }
     public Tensor fill_(double value) {
-        requireWritable("aten::fill_.Scalar");
         MemorySegment h = acquire();
         try {
+            requireWritable("aten::fill_.Scalar");
             Dispatch.check(KeepAlive.fill(h, value, backing), "aten::fill_.Scalar");
         } finally { release(); }
         return this;

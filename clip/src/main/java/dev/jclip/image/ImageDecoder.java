@@ -106,6 +106,14 @@ public final class ImageDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(iis, true, false);
+                String fmt = reader.getFormatName().toLowerCase(Locale.ROOT);
+                // The header's size is checked before a pixel is decoded (decompression bombs).
+                try {
+                    ImageLimits.check(reader.getWidth(0), reader.getHeight(0), 4, "the " + fmt + " image");
+                } catch (IllegalArgumentException tooLarge) {
+                    throw new ImageDecodeException(name, tooLarge.getMessage());
+                }
+                if (fmt.equals("png")) PngChunks.checkCrcs(bytes, name);
                 List<String> fatal = new ArrayList<>();
                 reader.addIIOReadWarningListener(truncationListener(fatal));
                 String format = reader.getFormatName().toLowerCase(Locale.ROOT);
