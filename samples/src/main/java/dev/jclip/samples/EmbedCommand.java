@@ -6,6 +6,9 @@ import dev.jclip.eval.Features;
 import dev.jclip.eval.ImageEmbedder;
 import dev.jclip.eval.TextEmbedder;
 import dev.jclip.image.PreprocessBatch;
+import dev.jclip.io.OutputGuard;
+import dev.jclip.text.TextLines;
+import dev.jclip.text.TextTooLongException;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import dev.jclip.model.ClipLogits;
@@ -64,16 +67,25 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--dtype", description = "Model dtype (float32, float16, bfloat16, float64); default: the checkpoint's.")
     String dtype;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "64", description = "Batch size, 1 to 65536 (default ${DEFAULT-VALUE}).")
     int batch;
 
+    /** Larger batches only cost memory: 65536 images at 224 px are 39 GB of floats already. */
+    static final int MAX_BATCH = 65536;
+
     @Override public Integer call() throws IOException {
-        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        Device dev = Device.parse(device);
+        if (batch < 1 || batch > MAX_BATCH) throw new IllegalArgumentException("--batch must be in [1, " + MAX_BATCH + "], got " + batch);
+        OutputGuard.refuseInput(out, "--out", "--checkpoint", checkpoint);
+        OutputGuard.refuseInput(out, "--out", "--vocab", vocab);
+        OutputGuard.refuseInput(out, "--out", "--texts", source.texts);
+        OutputGuard.refuseInput(out, "--out", "--inputs", source.inputs);
+        OutputGuard.refuseInputs(out, "--out", "--images", source.images);
+        Device dev = Device.parse(device).requireAvailable();
         DType dt = dtype == null ? null : DType.parse(dtype);
+        List<String> texts = source.texts == null ? null : readTexts(); // bad text files fail before a model loads
         try (EvalModel m = EvalModel.open(checkpoint, vocab, dev, dt)) {
             if (source.inputs != null) return embedInputs(m);
-            if (source.texts != null) return embedTexts(m);
+            if (texts != null) return embedTexts(m, texts);
             return embedImages(m);
         }
     }
@@ -103,10 +115,20 @@ public final class EmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int embedTexts(EvalModel m) throws IOException {
-        List<String> lines = Files.readAllLines(source.texts).stream().filter(l -> !l.isBlank()).toList();
-        if (lines.isEmpty()) throw new IllegalArgumentException(source.texts + " holds no text (one text per line)");
-        Features f = TextEmbedder.embed(m.encoder(), m.promptTokenizer(), lines, batch).normalized();
+    private List<String> readTexts() {
+        List<String> lines = TextLines.read(source.texts, "--texts");
+        if (lines.isEmpty()) throw new IllegalArgumentException("--texts " + source.texts + " holds no text (one text per line)");
+        TextLines.requireNoEmptyLine(lines, source.texts, "--texts");
+        return lines;
+    }
+
+    private int embedTexts(EvalModel m, List<String> lines) {
+        Features f;
+        try {
+            f = TextEmbedder.embed(m.encoder(), m.promptTokenizer(), lines, batch).normalized();
+        } catch (TextTooLongException e) {
+            throw new IllegalArgumentException("--texts " + source.texts + " line " + (e.index() + 1) + ": " + e.getMessage(), e);
+        }
         FeatureFile.writeFeatures(out, Map.of("text_features", f), Map.of("producer", "jclip embed",
                 "names", Json.string(lines), "tokenizer", m.tokenizerSource()));
         System.out.println("wrote text_features [" + f.rows() + ", " + f.dim() + "] (L2-normalised) to " + out);

@@ -86,7 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (batch < 1 || top < 1 || trainLimit < 1 || (limit != null && limit < 1)) {
             throw new IllegalArgumentException("--batch, --top, --train-limit and --limit must be >= 1");
         }
-        try (EvalModel m = EvalModel.open(checkpoint, vocab, Device.parse(device), dtype == null ? null : DType.parse(dtype))) {
+        try (EvalModel m = EvalModel.open(checkpoint, vocab, Device.parse(device).requireAvailable(), dtype == null ? null : DType.parse(dtype))) {
             if (data.captions != null) return retrieval(m);
             LabelledImages trainSet, testSet;
             String name;

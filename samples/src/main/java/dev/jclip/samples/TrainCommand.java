@@ -122,7 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** One process per device: a bare {@code --device cuda} becomes {@code cuda:LOCAL_RANK} (as torchrun scripts do). */
     private Device deviceFor(DistEnv env) {
-        Device d = Device.parse(device);
+        Device d = Device.parse(device).requireAvailable();
         if (d.isCuda() && env.isDistributed() && !device.contains(":")) return Device.cuda(env.localRank());
         return d;
     }

@@ -65,7 +65,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
         PromptTemplates tpl = templates == null ? PromptTemplates.single() : PromptTemplates.read(templates);
         List<Path> files = ImageArgs.expand(inputs);
         if (files.isEmpty()) throw new IllegalArgumentException("no image files in " + inputs);
-        try (EvalModel m = EvalModel.open(checkpoint, vocab, Device.parse(device), dtype == null ? null : DType.parse(dtype))) {
+        try (EvalModel m = EvalModel.open(checkpoint, vocab, Device.parse(device).requireAvailable(), dtype == null ? null : DType.parse(dtype))) {
             var build = (java.util.function.Supplier<ZeroShotClassifier>)
                     () -> ZeroShotClassifier.build(m.encoder(), m.promptTokenizer(), names, tpl, batch);
             ZeroShotClassifier zs;
