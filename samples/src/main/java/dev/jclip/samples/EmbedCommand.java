@@ -125,7 +125,7 @@ public final class EmbedCommand implements Callable<Integer> {
     private int embedTexts(EvalModel m, List<String> lines) {
         Features f;
         try {
-            f = TextEmbedder.embed(m.encoder(), m.promptTokenizer(), lines, batch).normalized();
+            f = TextEmbedder.embed(m.model(), m.promptTokenizer(), lines, batch).normalized();
         } catch (TextTooLongException e) {
             throw new IllegalArgumentException("--texts " + source.texts + " line " + (e.index() + 1) + ": " + e.getMessage(), e);
         }
@@ -136,7 +136,7 @@ public final class EmbedCommand implements Callable<Integer> {
     }
 
     private int embedImages(EvalModel m) {
-        ImageEmbedder.Result r = new ImageEmbedder(m.encoder(), m.preprocess(), batch).showProgress(source.images.size() > batch).embedFiles(source.images);
+        ImageEmbedder.Result r = new ImageEmbedder(m.model(), m.preprocess(), batch).showProgress(source.images.size() > batch).embedFiles(source.images);
         for (PreprocessBatch.Failure f : r.failures()) System.err.println("skipped " + f.file() + ": " + f.reason());
         if (r.features().rows() == 0) {
             System.err.println("no image could be read; nothing written");
