@@ -120,11 +120,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:LOCAL_RANK} (as torchrun scripts do). */
+    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:(LOCAL_RANK % visible)}, made current. */
     private Device deviceFor(DistEnv env) {
-        Device d = Device.parse(device);
-        if (d.isCuda() && env.isDistributed() && !device.contains(":")) return Device.cuda(env.localRank());
-        return d;
+        return dev.jclip.dist.DeviceAssignment.apply(device, env);
     }
 
     private Result run(Device dev, ProcessGroup pg) throws Exception {
