@@ -57,10 +57,15 @@ final class Dispatch {
 
     static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
 
+    static {
+        SchemaCheck.applyConfigured(); // a schema dump of the loaded libtorch, when one is configured (external mode)
+    }
+
     private Dispatch() {}
 
     /** Calls {@code op}; returns null (no result), a Tensor, a Tensor[], a Long, Double, Boolean, or Object[]. */
     static Object call(OpHandle op, Object... args) {
+        if (op.refused != null) throw new TorchException(op.refused);
         OpSchema.Kind[] kinds = op.kinds;
         if (args.length != kinds.length) {
             throw new TorchException(op + ": expected " + kinds.length + " arguments " + signature(op)

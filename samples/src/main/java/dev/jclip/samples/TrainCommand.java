@@ -119,11 +119,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:LOCAL_RANK} (as torchrun scripts do). */
+    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:(LOCAL_RANK % visible)}, made current. */
     private Device deviceFor(DistEnv env) {
-        Device d = Device.parse(device).requireAvailable();
-        if (d.isCuda() && env.isDistributed() && !device.contains(":")) return Device.cuda(env.localRank());
-        return d;
+        Device d = Device.parse(device);
+        if (d.isCuda() && !device.contains(":")) d.requireAvailable();   // "not available in this build" before any mapping
+        return dev.jclip.dist.DeviceAssignment.apply(device, env);
     }
 
     private Result run(Device dev, ProcessGroup pg) throws Exception {
