@@ -2,6 +2,7 @@ package dev.jclip.embed;
 
 import dev.jclip.image.ClipPreprocess;
 import dev.jclip.model.ClipModel;
+import dev.jclip.model.ContrastiveModel;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
@@ -29,7 +30,7 @@ import java.util.List;
  * The embedder does not own the model: close the model when done.
  */
 public final class ClipEmbedder {
-    private final ClipModel model;
+    private final ContrastiveModel model;
     private final ClipPreprocess preprocess;
     private final ClipTokenizer tokenizer;
     private final int dim;
@@ -39,22 +40,23 @@ public final class ClipEmbedder {
      * @param preprocess the model's image transform (its size must be the model's resolution)
      * @param tokenizer  null when only images will be embedded
      */
-    public ClipEmbedder(ClipModel model, ClipPreprocess preprocess, ClipTokenizer tokenizer) {
-        if (preprocess.size() != model.architecture().imageResolution()) {
+    public ClipEmbedder(ContrastiveModel model, ClipPreprocess preprocess, ClipTokenizer tokenizer) {
+        if (preprocess.size() != model.imageResolution()) {
             throw new IllegalArgumentException("the transform makes " + preprocess.size() + " px images, the model takes "
-                    + model.architecture().imageResolution() + " px");
+                    + model.imageResolution() + " px");
         }
         this.model = model;
         this.preprocess = preprocess;
         this.tokenizer = tokenizer;
-        this.dim = model.architecture().embedDim();
-        this.contextLength = model.architecture().contextLength();
+        this.contextLength = model.contextLength();
+        this.dim = model instanceof ClipModel c ? c.architecture().embedDim()
+                : embedPreprocessed(new float[preprocess.floatsPerImage()], 1).length;   // one probe forward pass
     }
 
     /** Length of every embedding. */
     public int dim() { return dim; }
 
-    public ClipModel model() { return model; }
+    public ContrastiveModel model() { return model; }
 
     public ClipPreprocess preprocess() { return preprocess; }
 
@@ -88,7 +90,7 @@ public final class ClipEmbedder {
         try (Scope s = Scope.open(); var g = Torch.noGrad()) {
             Tensor x = Torch.of(chw.length == n * preprocess.floatsPerImage() ? chw
                     : java.util.Arrays.copyOf(chw, n * preprocess.floatsPerImage()), n, 3, r, r);
-            return normalizedHost(model.encodeImage(x.to(model.device(), model.dtype())));
+            return normalizedHost(model.encodeImage(x.to(model.device(), model.dtype())), n);
         }
     }
 
@@ -100,14 +102,14 @@ public final class ClipEmbedder {
         if (tokenizer == null) throw new IllegalStateException("no tokenizer: this model records none (pass a vocabulary)");
         try (Scope s = Scope.open(); var g = Torch.noGrad()) {
             Tensor tokens = tokenizer.tokenize(texts, contextLength, true).to(model.device());
-            return rows(normalizedHost(model.encodeText(tokens)), texts.size());
+            return rows(normalizedHost(model.encodeText(tokens), texts.size()), texts.size());
         }
     }
 
     /** {@code exp(logit_scale)}: the temperature zero-shot logits are scaled by. */
     public double logitScale() {
         try (Scope s = Scope.open(); var g = Torch.noGrad()) {
-            return model.logitScale().get().to(Device.CPU, DType.F64).exp().item();
+            return model.logitScale().to(Device.CPU, DType.F64).exp().item();
         }
     }
 
@@ -119,7 +121,8 @@ public final class ClipEmbedder {
         return s;
     }
 
-    private static float[] normalizedHost(Tensor f) {
+    private static float[] normalizedHost(Tensor f, int n) {
+        if (f.dim() != 2 || f.size(0) != n) throw new IllegalStateException("the model gave " + f.describe() + " for " + n + " inputs");
         Tensor f32 = f.to(Device.CPU, DType.F32);
         return f32.div(f32.norm(1, true).clampMin(1e-12)).contiguous().toFloatArray();
     }

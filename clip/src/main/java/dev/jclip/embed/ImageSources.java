@@ -1,5 +1,6 @@
 package dev.jclip.embed;
 
+import dev.jclip.image.ImageFiles;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -15,7 +16,6 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -34,9 +34,6 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class ImageSources {
-    /** File extensions taken from folders and globs (lower case). */
-    public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
-
     /** One image: its key (path, or shard/member) and its content. */
     public record Item(String key, ImageInput input) {}
 
@@ -94,10 +91,9 @@ public final class ImageSources {
 
     private boolean countOnly;
 
-    public static boolean hasImageExtension(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 && !n.startsWith(".") && IMAGE_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
+    /** The project's one extension rule ({@link ImageFiles}). */
+    private static boolean hasImageExtension(Path p) {
+        return ImageFiles.isImage(p);
     }
 
     private static boolean isTar(Path p) {

@@ -10,7 +10,7 @@ import dev.jclip.model.ClipArchitecture;
 import dev.jclip.model.ClipModel;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
-import dev.jclip.train.TensorBridge;
+import dev.jclip.io.TensorBridge;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
