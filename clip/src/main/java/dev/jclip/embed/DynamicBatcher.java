@@ -58,6 +58,9 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     /** Mean items per batch so far. */
     public synchronized double meanBatch() { return batches == 0 ? 0 : (double) items / batches; }
 
+    /** Starts {@link #meanBatch()} afresh. */
+    public synchronized void resetStats() { batches = 0; items = 0; }
+
     private void loop() {
         List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
         while (true) {

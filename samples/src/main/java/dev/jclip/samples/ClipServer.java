@@ -100,6 +100,11 @@ final class ClipServer implements AutoCloseable {
 
     int port() { return server.getAddress().getPort(); }
 
+    /** Mean images per model batch since the last {@link #resetStats()} (1 without batching). */
+    double meanImageBatch() { return images == null ? 1 : images.meanBatch(); }
+
+    void resetStats() { if (images != null) images.resetStats(); }
+
     private static List<float[]> split(float[] flat, int n, int dim) {
         List<float[]> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) out.add(Arrays.copyOfRange(flat, i * dim, (i + 1) * dim));
