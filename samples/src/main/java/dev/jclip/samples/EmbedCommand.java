@@ -98,7 +98,7 @@ public final class EmbedCommand implements Callable<Integer> {
         OutputGuard.refuseInput(out, "--out", "--vocab", vocab);
         OutputGuard.refuseInput(out, "--out", "--texts", source.texts);
         OutputGuard.refuseInput(out, "--out", "--inputs", source.inputs);
-        OutputGuard.refuseInputs(out, "--out", "--images", source.images);
+        OutputGuard.refuseInput(out, "--out", "--list", source.list);
         Device dev = Device.parse(device).requireAvailable();
         DType dt = dtype == null ? null : DType.parse(dtype);
         List<String> texts = source.texts == null ? null : readTexts(); // bad text files fail before a model loads
