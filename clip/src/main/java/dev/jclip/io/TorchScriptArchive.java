@@ -25,7 +25,7 @@ import java.util.Set;
  * }</pre>
  */
 public final class TorchScriptArchive {
-    private static final int MAX_DEPTH = 256;
+    private static final int MAX_DEPTH = ReadLimits.MAX_PICKLE_DEPTH;
 
     private TorchScriptArchive() {}
 

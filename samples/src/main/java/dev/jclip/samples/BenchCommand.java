@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
                 LoadBenchCommand.class,
                 BenchTokenizeCommand.class,
                 BenchDistCommand.class,
+                BenchEmbedCommand.class,
+                BenchSearchCommand.class,
+                BenchServeCommand.class,
                 BenchInferCommand.class,
         })
 public final class BenchCommand implements Runnable {

@@ -22,6 +22,7 @@ public final class ConvertCommand implements Runnable {
 
     @Override public void run() {
         long t0 = System.nanoTime();
+        dev.jclip.io.OutputGuard.refuseInput(out, "OUT", "IN", in);
         CheckpointFormat from = Checkpoints.detect(in);
         long[] written = Checkpoints.convert(in, out, !keepNames);
         spec.commandLine().getOut().printf("wrote %s: %d tensors, %,d bytes (from %s) in %.2f s%n", out, written[0],
