@@ -114,7 +114,7 @@ public final class EmbedCommand implements Callable<Integer> {
     }
 
     private int embedImages(EvalModel m) {
-        ImageEmbedder.Result r = new ImageEmbedder(m.encoder(), m.preprocess(), batch).showProgress(source.images.size() > batch).embedFiles(source.images);
+        ImageEmbedder.Result r = new ImageEmbedder(m.encoder(), m.preprocess(), batch).progress(source.images.size() > batch ? ConsoleProgress.create("auto", "10s") : dev.jclip.progress.ProgressListener.NONE).embedFiles(source.images);
         for (PreprocessBatch.Failure f : r.failures()) System.err.println("skipped " + f.file() + ": " + f.reason());
         if (r.features().rows() == 0) {
             System.err.println("no image could be read; nothing written");

@@ -1,0 +1,72 @@
+package dev.jclip.train;
+
+import dev.jclip.eval.EvalModel;
+import dev.jclip.image.ImageTransform;
+import dev.jclip.model.ClipArchitecture;
+import dev.jclip.model.ClipModel;
+import dev.jclip.text.ClipTokenizer;
+import dev.jclip.torch.DType;
+import dev.jclip.torch.Device;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a run starts: the model in float32 on its device, the tokenizer and its description for
+ * the checkpoint's metadata, and the image transform. From scratch the architecture is named
+ * ({@code shapes}, {@code fashion}, a released name, a config JSON); for fine-tuning everything
+ * comes from the {@code --init} checkpoint as inference would read it (architecture, logit
+ * scale, recorded tokenizer or {@code --vocab}, recorded transform or CLIP's).
+ *
+ * <pre>{@code
+ * TrainStart s = TrainStart.fromCheckpoint(Path.of("ViT-B-32.pt"), Path.of("bpe_simple_vocab_16e6.txt.gz"), Device.CPU);
+ * }</pre>
+ *
+ * @param model         the weights (the caller closes them)
+ * @param tokenizer     what tokenizes the captions
+ * @param tokenizerJson the tokenizer as the checkpoint records it ({@code {"type":"bytes"}}, {@code {"type":"bpe","vocab":PATH}})
+ * @param transform     the image transform the model expects
+ * @param description   the architecture in words, for reports and resume checks
+ */
+public record TrainStart(ClipModel model, ClipTokenizer tokenizer, String tokenizerJson, ImageTransform transform, String description) {
+    /** A randomly initialised model of the named architecture ({@code auto}: by the data). */
+    public static TrainStart fromScratch(String name, boolean synthetic, boolean fashion, Path vocab, long seed, Device device) {
+        String m = name.equals("auto") ? (fashion ? "fashion" : "shapes") : name;
+        ClipArchitecture arch;
+        if (m.equals("shapes")) arch = Recipes.shapesArchitecture();
+        else if (m.equals("fashion")) arch = Recipes.fashionArchitecture();
+        else if (ClipArchitecture.RELEASED.contains(m)) arch = ClipArchitecture.released(m);
+        else if (Files.isRegularFile(Path.of(m))) arch = ClipArchitecture.fromJson(Path.of(m));
+        else throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, one of " + ClipArchitecture.RELEASED + " or a JSON file");
+        ClipTokenizer tok = vocab != null ? ClipTokenizer.load(vocab) : ClipTokenizer.bytesOnly();
+        if (tok.vocabulary().size() > arch.vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tok.vocabulary().size() + " tokens but the model only " + arch.vocabSize());
+        }
+        String tokJson = vocab != null ? bpeJson(vocab) : Recipes.bytesTokenizerJson();
+        ClipModel model = ClipModel.initialized(arch, seed, DType.F32, device);
+        return new TrainStart(model, tok, tokJson, ImageTransform.clip(), m + " " + arch.toJson());
+    }
+
+    /**
+     * The checkpoint {@code init} as inference loads it ({@link EvalModel}), in float32 on
+     * {@code device}; {@code vocab} overrides the recorded tokenizer, and is needed when none is
+     * recorded (released checkpoints).
+     */
+    public static TrainStart fromCheckpoint(Path init, Path vocab, Device device) {
+        if (!Files.exists(init)) throw new IllegalArgumentException("--init " + init + ": no such file or folder");
+        try (EvalModel em = EvalModel.open(init, vocab, device, DType.F32)) {
+            if (!em.hasTokenizer()) {
+                throw new IllegalArgumentException("--init " + init + " records no tokenizer: pass --vocab (bpe_simple_vocab_16e6.txt.gz for CLIP's)");
+            }
+            String src = em.tokenizerSource();
+            String tokJson = src.equals("bytes") ? Recipes.bytesTokenizerJson() : bpeJson(Path.of(src.substring("bpe:".length())));
+            ClipArchitecture arch = em.model().architecture();
+            ClipModel copy = ClipModel.fromStateDict(em.model().stateDict(), arch);
+            return new TrainStart(copy, em.tokenizer(), tokJson, em.transform(), "from " + init.getFileName() + " " + arch.toJson());
+        }
+    }
+
+    private static String bpeJson(Path vocab) {
+        return Recipes.json().put("type", "bpe").put("vocab", vocab.toAbsolutePath().normalize().toString()).toString();
+    }
+}
