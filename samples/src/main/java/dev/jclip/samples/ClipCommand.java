@@ -32,13 +32,17 @@ public final class ClipCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error policy: a failure is one line naming the command, the stack only with JCLIP_DEBUG set. */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ClipCommand());
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
-            // A user-facing failure: one clear line, the stack only with JCLIP_DEBUG set.
             if (System.getenv("JCLIP_DEBUG") != null) ex.printStackTrace();
             line.getErr().println("clip " + line.getCommandName() + ": " + ex.getMessage());
             return 1;
         });
-        System.exit(cl.execute(args));
+        return cl;
     }
 }
