@@ -44,7 +44,7 @@ public record TrainStart(ClipModel model, ClipTokenizer tokenizer, String tokeni
         }
         String tokJson = vocab != null ? bpeJson(vocab) : Recipes.bytesTokenizerJson();
         ClipModel model = ClipModel.initialized(arch, seed, DType.F32, device);
-        return new TrainStart(model, tok, tokJson, ImageTransform.clip(), m + " " + arch.toJson());
+        return new TrainStart(model, tok, tokJson, ImageTransform.clip(), m + " (" + arch.describe() + ")");
     }
 
     /**
@@ -62,7 +62,7 @@ public record TrainStart(ClipModel model, ClipTokenizer tokenizer, String tokeni
             String tokJson = src.equals("bytes") ? Recipes.bytesTokenizerJson() : bpeJson(Path.of(src.substring("bpe:".length())));
             ClipArchitecture arch = em.model().architecture();
             ClipModel copy = ClipModel.fromStateDict(em.model().stateDict(), arch);
-            return new TrainStart(copy, em.tokenizer(), tokJson, em.transform(), "from " + init.getFileName() + " " + arch.toJson());
+            return new TrainStart(copy, em.tokenizer(), tokJson, em.transform(), "from " + init.getFileName() + " (" + arch.describe() + ")");
         }
     }
 
