@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * ClassifierCache cache = new ClassifierCache(ClassifierCache.defaultDir());
  * ZeroShotClassifier zs = cache.getOrBuild(checkpoint, "bpe:vocab.txt.gz", classes, templates,
- *         () -> ZeroShotClassifier.build(encoder, tokenizer, classes, templates, 256));
+ *         () -> ZeroShotClassifier.build(model, tokenizer, classes, templates, 256));
  * cache.lastWasHit();   // true the second time
  * }</pre>
  */

@@ -108,7 +108,7 @@ public final class TrainJob {
             if (o.resume && !settings.requireSame(folder.latestState(), o.out) && main) {
                 o.progress.note("note: " + folder.latest() + " records no settings (an older jclip): they cannot be checked");
             }
-            ClipModelAdapter cm = new ClipModelAdapter(model, lock);
+            LockedTowers cm = new LockedTowers(model, lock);
             long total = model.store().parameterCount(), trainable = 0;
             for (var t : cm.namedParameters().values()) trainable += t.numel();
             if (main) {
@@ -137,7 +137,7 @@ public final class TrainJob {
         }
     }
 
-    private Result report(Trainer tr, TrainRun.Summary sum, ClipModelAdapter cm, java.util.function.Function<java.util.List<String>, dev.jclip.torch.Tensor> tokenize,
+    private Result report(Trainer tr, TrainRun.Summary sum, LockedTowers cm, java.util.function.Function<java.util.List<String>, dev.jclip.torch.Tensor> tokenize,
                           boolean synthetic, boolean fashion, ClipPreprocess preprocess, int res, Device dev, ProcessGroup pg) {
         boolean main = pg == null || pg.isMain();
         ObjectNode rep = Recipes.json();

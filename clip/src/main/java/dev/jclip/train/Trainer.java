@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.model.ContrastiveModel;
 import dev.jclip.data.Batch;
 import dev.jclip.dist.GlobalBatchLoss;
 import dev.jclip.dist.ProcessGroup;
@@ -47,17 +48,22 @@ public final class Trainer implements AutoCloseable {
     private long step;
     private java.util.function.DoubleSupplier minProgress = () -> 0;
 
-    /** {@code tokenize}: captions to an int64 {@code [n, context]} tensor on the CPU. */
+    /**
+     * A trainer for {@code model}: it switches the model's gradients on
+     * ({@link ContrastiveModel#requiresGrad requiresGrad(true)}: a loaded model starts without them)
+     * and puts it in training mode at each step. {@code tokenize}: captions to an int64
+     * {@code [n, context]} tensor on the CPU.
+     */
     public Trainer(ContrastiveModel model, Function<List<String>, Tensor> tokenize, TrainConfig config) {
         this(model, tokenize, config, config.precision().needsLossScaling() ? new GradScaler() : null);
     }
 
-    /** With a given loss scaler (fp16 only; the trainer closes it). */
+    /** With a given loss scaler (fp16 only; the trainer closes it); gradients as in {@link #Trainer(ContrastiveModel, Function, TrainConfig)}. */
     public Trainer(ContrastiveModel model, Function<List<String>, Tensor> tokenize, TrainConfig config, GradScaler scaler) {
         if ((scaler != null) != config.precision().needsLossScaling()) {
             throw new IllegalArgumentException("a loss scaler goes with fp16 and only with it (precision " + config.precision() + ")");
         }
-        this.model = model;
+        this.model = model.requiresGrad(true);
         this.tokenize = tokenize;
         this.config = config;
         this.lossFn = new ClipLoss(config.labelSmoothing());

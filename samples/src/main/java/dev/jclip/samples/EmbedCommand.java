@@ -106,7 +106,7 @@ public final class EmbedCommand implements Callable<Integer> {
     private int embedTexts(EvalModel m) throws IOException {
         List<String> lines = Files.readAllLines(source.texts).stream().filter(l -> !l.isBlank()).toList();
         if (lines.isEmpty()) throw new IllegalArgumentException(source.texts + " holds no text (one text per line)");
-        Features f = TextEmbedder.embed(m.encoder(), m.promptTokenizer(), lines, batch).normalized();
+        Features f = TextEmbedder.embed(m.model(), m.promptTokenizer(), lines, batch).normalized();
         FeatureFile.writeFeatures(out, Map.of("text_features", f), Map.of("producer", "jclip embed",
                 "names", Json.string(lines), "tokenizer", m.tokenizerSource()));
         System.out.println("wrote text_features [" + f.rows() + ", " + f.dim() + "] (L2-normalised) to " + out);
@@ -114,7 +114,7 @@ public final class EmbedCommand implements Callable<Integer> {
     }
 
     private int embedImages(EvalModel m) {
-        ImageEmbedder.Result r = new ImageEmbedder(m.encoder(), m.preprocess(), batch).progress(source.images.size() > batch ? ConsoleProgress.create("auto", "10s") : dev.jclip.progress.ProgressListener.NONE).embedFiles(source.images);
+        ImageEmbedder.Result r = new ImageEmbedder(m.model(), m.preprocess(), batch).progress(source.images.size() > batch ? ConsoleProgress.create("auto", "10s") : dev.jclip.progress.ProgressListener.NONE).embedFiles(source.images);
         for (PreprocessBatch.Failure f : r.failures()) System.err.println("skipped " + f.file() + ": " + f.reason());
         if (r.features().rows() == 0) {
             System.err.println("no image could be read; nothing written");

@@ -67,7 +67,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
         if (files.isEmpty()) throw new IllegalArgumentException("no image files in " + inputs);
         try (EvalModel m = EvalModel.open(checkpoint, vocab, Device.parse(device), dtype == null ? null : DType.parse(dtype))) {
             var build = (java.util.function.Supplier<ZeroShotClassifier>)
-                    () -> ZeroShotClassifier.build(m.encoder(), m.promptTokenizer(), names, tpl, batch);
+                    () -> ZeroShotClassifier.build(m.model(), m.promptTokenizer(), names, tpl, batch);
             ZeroShotClassifier zs;
             if (noCache) {
                 zs = build.get();
@@ -76,7 +76,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
                 zs = cache.getOrBuild(checkpoint, m.tokenizerSource() + "|" + device + "|" + m.model().dtype(), names, tpl, build);
                 System.err.println("classifier weights " + (cache.lastWasHit() ? "from cache " : "cached in ") + cache.lastFile());
             }
-            ImageEmbedder.Result r = new ImageEmbedder(m.encoder(), m.preprocess(), batch).progress(files.size() > 4 * batch ? ConsoleProgress.create("auto", "10s") : dev.jclip.progress.ProgressListener.NONE).embedFiles(files);
+            ImageEmbedder.Result r = new ImageEmbedder(m.model(), m.preprocess(), batch).progress(files.size() > 4 * batch ? ConsoleProgress.create("auto", "10s") : dev.jclip.progress.ProgressListener.NONE).embedFiles(files);
             for (PreprocessBatch.Failure f : r.failures()) System.err.println("skipped " + f.file() + ": " + f.reason());
             List<List<ZeroShotClassifier.Prediction>> preds = r.features().rows() == 0 ? List.of() : zs.topK(r.features(), top);
             for (int k = 0; k < preds.size(); k++) print(files.get(r.kept()[k]), preds.get(k));
