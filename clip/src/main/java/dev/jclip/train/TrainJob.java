@@ -70,6 +70,16 @@ public final class TrainJob {
      */
     private void checkFolder(boolean main) {
         RunFolder folder = new RunFolder(o.out);
+        if (o.init != null && o.overwrite && java.nio.file.Files.exists(o.init) && java.nio.file.Files.exists(o.out)) {
+            try {
+                if (o.init.toRealPath().startsWith(o.out.toRealPath())) {
+                    throw new IllegalArgumentException("--init " + o.init + " is inside --out " + o.out + ", which --overwrite would delete: "
+                            + "copy it elsewhere or choose another --out");
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot resolve " + o.init + ": " + e.getMessage(), e);
+            }
+        }
         if (o.resume) {
             if (folder.latest() == null) {
                 throw new IllegalArgumentException("--resume: " + o.out + " holds no checkpoint to continue (start the run without --resume)");
@@ -97,7 +107,10 @@ public final class TrainJob {
         RunFolder folder = new RunFolder(o.out);
         try (var model = start.model()) {
             int world = pg == null ? 1 : pg.worldSize();
+            long t0 = System.nanoTime();
+            if (main && !synthetic) o.progress.note("reading the training data " + o.data + " ...");
             TrainData data = TrainData.open(o, preprocess, synthetic, fashion);
+            if (main && !synthetic) o.progress.note(String.format(Locale.ROOT, "data ready in %.1f s: %s", (System.nanoTime() - t0) / 1e9, data.fingerprint()));
             RunSettings settings = new RunSettings().put("--data", o.data).put("data contents", data.fingerprint())
                     .put("--init", o.init == null ? null : o.init.toAbsolutePath().normalize()).put("--model", start.description())
                     .put("tokenizer", start.tokenizerJson()).put("image transform", res + " px " + transform.toJson())
@@ -114,7 +127,7 @@ public final class TrainJob {
             if (main) {
                 o.progress.note(String.format(Locale.ROOT, "%s: %s, %.2f M parameters, %.2f M trainable%s; lr %.2g, warm-up %d, weight decay %.2g; data: %s",
                         o.init != null ? "fine-tuning " + o.init : "training from scratch", start.description(), total / 1e6, trainable / 1e6,
-                        lock.any() ? " (frozen: " + lock.describe() + ")" : "", cfg.lr(), cfg.warmup(), cfg.adam().weightDecay(), data.fingerprint()));
+                        lock.any() ? " (frozen: " + lock.describe() + ")" : "", cfg.lr(), cfg.warmup(), cfg.adam().weightDecay(), synthetic ? "synthetic shapes" : o.data));
             }
             try (Trainer tr = new Trainer(cm, tokenize, cfg)) {
                 if (o.resume) {

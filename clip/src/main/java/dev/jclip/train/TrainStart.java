@@ -50,10 +50,14 @@ public record TrainStart(ClipModel model, ClipTokenizer tokenizer, String tokeni
     /**
      * The checkpoint {@code init} as inference loads it ({@link EvalModel}), in float32 on
      * {@code device}; {@code vocab} overrides the recorded tokenizer, and is needed when none is
-     * recorded (released checkpoints).
+     * recorded (released checkpoints). A run folder ({@link RunFolder}) means its latest model.
      */
     public static TrainStart fromCheckpoint(Path init, Path vocab, Device device) {
         if (!Files.exists(init)) throw new IllegalArgumentException("--init " + init + ": no such file or folder");
+        // A training run's folder stands for its latest committed model.
+        if (Files.isDirectory(init) && Files.isRegularFile(init.resolve(RunFolder.POINTER))) {
+            init = new RunFolder(init).latest().resolve(TrainCheckpoint.MODEL_FILE);
+        }
         try (EvalModel em = EvalModel.open(init, vocab, device, DType.F32)) {
             if (!em.hasTokenizer()) {
                 throw new IllegalArgumentException("--init " + init + " records no tokenizer: pass --vocab (bpe_simple_vocab_16e6.txt.gz for CLIP's)");
