@@ -10,12 +10,12 @@ import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import dev.jclip.model.ClipLogits;
 import dev.jclip.torch.DType;
-import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -37,8 +37,8 @@ import java.util.concurrent.Callable;
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Write CLIP image/text features (L2-normalised), or features and logits for preprocessed inputs.")
 public final class EmbedCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Model checkpoint (safetensors, torch.save, TorchScript).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOptions ckpt;
 
     static final class Source {
         @Option(names = "--images", arity = "1..*", paramLabel = "FILE", description = "Image files.")
@@ -52,26 +52,15 @@ public final class EmbedCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--vocab", description = "BPE vocabulary for --texts when the checkpoint records no tokenizer.")
-    Path vocab;
-
     @Option(names = "--out", required = true, description = "Output .safetensors (written atomically).")
     Path out;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--dtype", description = "Model dtype (float32, float16, bfloat16, float64); default: the checkpoint's.")
-    String dtype;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Override public Integer call() throws IOException {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        Device dev = Device.parse(device);
-        DType dt = dtype == null ? null : DType.parse(dtype);
-        try (EvalModel m = EvalModel.open(checkpoint, vocab, dev, dt)) {
+        try (EvalModel m = ckpt.open()) {
             if (source.inputs != null) return embedInputs(m);
             if (source.texts != null) return embedTexts(m);
             return embedImages(m);
@@ -97,7 +86,7 @@ public final class EmbedCommand implements Callable<Integer> {
             t.put("text_features", txt);
             t.put("logits_per_image", logits.logitsPerImage());
             t.put("logits_per_text", logits.logitsPerText());
-            FeatureFile.write(out, t, Map.of("producer", "jclip embed", "checkpoint", checkpoint.getFileName().toString()));
+            FeatureFile.write(out, t, Map.of("producer", "jclip embed", "checkpoint", String.valueOf(ckpt.checkpoint().getFileName())));
             System.out.println("wrote image_features " + img.describe() + ", text_features " + txt.describe() + " and logits to " + out);
         }
         return 0;
