@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *       {@code preprocess_cfg}) with {@code open_clip_model.safetensors} or
  *       {@code open_clip_pytorch_model.bin}.</li>
  * </ul>
- * What the configs mean is decided above this package ({@code dev.jclip.model}).
+ * What the configs mean is decided above this package (in the model package).
  *
  * <pre>{@code
  * try (CheckpointFiles f = CheckpointFiles.open(Path.of("clip-vit-base-patch32"))) {

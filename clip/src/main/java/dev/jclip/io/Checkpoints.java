@@ -71,7 +71,7 @@ public final class Checkpoints {
      * OpenAI's names when {@code canonicalNames}; the metadata keeps the source's and adds
      * {@code format=pt} and {@code source_format}. No architecture is recorded here: a
      * self-contained CLIP file (architecture, tokenizer, preprocessing) is
-     * {@code dev.jclip.model.LoadedClip.convert}'s job.
+     * the model package's {@code LoadedClip.convert}'s job.
      *
      * @return the tensor count and bytes written, as {@code {count, bytes}}
      */
