@@ -122,8 +122,25 @@ public final class CheckpointFiles implements AutoCloseable {
                 throw e;
             }
         }
-        throw new CheckpointException(dir, "is a folder without config.json (Hugging Face) or open_clip_config.json (open_clip); "
-                + "pass the weights file itself, or the folder as downloaded");
+        // a folder holding one weights file and nothing that describes it (e.g. OpenAI's ViT-B-32.pt and a vocabulary)
+        List<Path> candidates = new ArrayList<>();
+        try (var s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                String n = String.valueOf(p.getFileName());
+                if (Files.isRegularFile(p) && (n.endsWith(".safetensors") || n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".bin")))
+                    candidates.add(p);
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(dir, "cannot list: " + e, e);
+        }
+        if (candidates.size() == 1) {
+            StateDict sd = Checkpoints.loadClip(candidates.get(0));
+            return new CheckpointFiles(dir, Layout.FILE, sd, candidates, null, null, null, null, tok);
+        }
+        throw new CheckpointException(dir, "is a folder without config.json (Hugging Face) or open_clip_config.json (open_clip)"
+                + (candidates.isEmpty() ? " and without weights" : " and with " + candidates.size() + " weight files "
+                + candidates.stream().map(p -> String.valueOf(p.getFileName())).toList())
+                + "; pass the weights file itself, or the folder as downloaded");
     }
 
     /** {@code model.safetensors}, its sharded index, {@code pytorch_model.bin}, or its index: one arena for all. */

@@ -161,6 +161,21 @@ class CheckpointLayoutsTest {
         }
     }
 
+    @Test void infoShowsWhereEachFieldCameFrom() {
+        StringWriter o = new StringWriter();
+        CommandLine cl = new CommandLine(new ClipCommand());
+        cl.setOut(new PrintWriter(o));
+        assertEquals(0, cl.execute("info", formats().resolve("vit_a/hf_heads2").toString()));
+        String s = o.toString();
+        assertTrue(s.contains("layout:       Hugging Face CLIPModel folder"), s);
+        assertTrue(s.matches("(?s).*vision_cfg\\.heads\\s+2\\s+config\\.json \\(vision_config\\.num_attention_heads\\).*"), s);
+        o.getBuffer().setLength(0);
+        assertEquals(0, cl.execute("info", formats().resolve("vit_a/jit_fp32/ViT-B-32.pt").toString()));
+        s = o.toString();
+        assertTrue(s.contains("metadata:     input_resolution = 32") && s.contains("note:") && s.contains("assumed (openai/CLIP build_model's rule)"), s);
+        assertTrue(s.contains("tensors:      ") && !s.contains("input_resolution  "), s);
+    }
+
     @Test void wrongOutputsAreRefused() throws Exception {
         Path in = formats().resolve("vit_a/open_clip_model.safetensors");
         for (String bad : List.of("x.pt", "x.bin")) {
