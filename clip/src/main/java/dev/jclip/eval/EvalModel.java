@@ -19,7 +19,7 @@ import java.nio.file.Path;
  *
  * <pre>{@code
  * try (EvalModel m = EvalModel.open(Path.of("demo.safetensors"), null, Device.CPU, null)) {
- *     ZeroShotClassifier zs = ZeroShotClassifier.build(m.encoder(), m.promptTokenizer(), classes, templates, 256);
+ *     ZeroShotClassifier zs = ZeroShotClassifier.build(m.model(), m.promptTokenizer(), classes, templates, 256);
  * }
  * }</pre>
  */
@@ -52,8 +52,6 @@ public final class EvalModel implements AutoCloseable {
     public LoadedClip loaded() { return loaded; }
 
     public ClipModel model() { return model; }
-
-    public ClipEncoder encoder() { return new ModelEncoder(model); }
 
     public Path checkpoint() { return loaded.path(); }
 

@@ -73,6 +73,8 @@ public final class ClipPreprocess {
         if (inner <= 0 || inner > nPx) {
             throw new IllegalArgumentException("padded content size must be in [1, " + nPx + "], got " + inner);
         }
+        // 3 * n_px * n_px floats per image must fit an array (and the pixel bound): checked, not overflowed.
+        ImageLimits.check(nPx, nPx, 3, "an output of n_px " + nPx);
         this.nPx = nPx;
         this.inner = inner;
         this.decoder = decoder;
@@ -120,7 +122,12 @@ public final class ClipPreprocess {
 
     /** Decodes and transforms one file; throws {@link ImageDecodeException} for a bad file. */
     public float[] preprocess(Path file) {
-        return preprocess(decoder.decode(file));
+        DecodedImage image = decoder.decode(file);
+        try {
+            return preprocess(image);
+        } catch (IllegalArgumentException tooLarge) {
+            throw new ImageDecodeException(file.toString(), tooLarge.getMessage(), tooLarge);
+        }
     }
 
     /** Transforms one decoded image to {@code 3 * n_px * n_px} floats, CHW. */
@@ -171,6 +178,7 @@ public final class ClipPreprocess {
      */
     public byte[] resizedCroppedRgb(DecodedImage image) {
         int[] size = resizedSize(image.width(), image.height(), inner);
+        ImageLimits.check(size[0], size[1], 4, "resizing " + image.width() + "x" + image.height() + " to " + size[0] + "x" + size[1]);
         DecodedImage resized = PillowResample.resize(image, size[0], size[1], ResampleFilter.BICUBIC);
         int top = cropOffset(resized.height(), inner);
         int left = cropOffset(resized.width(), inner);
@@ -194,8 +202,10 @@ public final class ClipPreprocess {
     public static int[] resizedSize(int width, int height, int n) {
         int shorter = Math.min(width, height);
         int longer = Math.max(width, height);
-        int newLong = (int) ((double) ((long) n * longer) / shorter);
-        return width <= height ? new int[] {n, newLong} : new int[] {newLong, n};
+        // In long arithmetic; a result beyond int (a 1 x 10^9 strip) saturates and is refused by the pixel bound.
+        long newLong = (long) ((double) ((long) n * longer) / shorter);
+        int nl = (int) Math.min(newLong, Integer.MAX_VALUE);
+        return width <= height ? new int[] {n, nl} : new int[] {nl, n};
     }
 
     /** {@code int(round((size - n) / 2))} with Python's round half to even. */

@@ -94,12 +94,15 @@ public final class Checkpoints {
     private static CheckpointFormat headFormat(Path file, MemorySegment head) {
         long size = fileSize(file);
         if (Safetensors.looksLike(head, size)) return CheckpointFormat.SAFETENSORS;
+        // A JSON header after 8 bytes is safetensors with a bad length: let its parser say what is wrong.
+        if (head.byteSize() >= 9 && head.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 8) == '{') return CheckpointFormat.SAFETENSORS;
         if (head.byteSize() >= 2 && head.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == (byte) 0x80)
             throw new CheckpointException(file, "a bare pickle: the legacy (PyTorch < 1.6) torch.save format is not supported; re-save it with a recent torch.save");
         throw new CheckpointException(file, "unknown checkpoint format (neither a PyTorch zip archive nor safetensors)");
     }
 
     private static MemorySegment head(Path file, Arena arena) {
+        MappedFile.requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(16);
             while (b.hasRemaining() && ch.read(b) > 0) { /* fill */ }

@@ -26,7 +26,7 @@ import java.util.Set;
  * }</pre>
  */
 public final class TorchScriptArchive {
-    private static final int MAX_DEPTH = 256;
+    private static final int MAX_DEPTH = ReadLimits.MAX_PICKLE_DEPTH;
     /** Root buffers of OpenAI's released archives that are metadata, not weights. */
     static final java.util.List<String> ROOT_INT_BUFFERS = java.util.List.of("input_resolution", "context_length", "vocab_size");
 

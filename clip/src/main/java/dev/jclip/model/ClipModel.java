@@ -36,7 +36,7 @@ import java.util.Set;
  * }
  * }</pre>
  */
-public final class ClipModel implements AutoCloseable {
+public final class ClipModel implements ContrastiveModel, AutoCloseable {
     /** Keys OpenAI's TorchScript state dicts carry besides tensors; {@code build_model} deletes them. */
     private static final Set<String> NON_TENSOR_KEYS = Set.of("input_resolution", "context_length", "vocab_size");
 
@@ -151,7 +151,7 @@ public final class ClipModel implements AutoCloseable {
     // ---- forward ----
 
     /** Image features [N, embed_dim], not normalised ({@code images}: [N, 3, H, W], any float dtype). */
-    public Tensor encodeImage(Tensor images) {
+    @Override public Tensor encodeImage(Tensor images) {
         if (images.dim() != 4 || images.size(1) != 3) {
             throw new IllegalArgumentException("images must be [N, 3, H, W], got " + images.describe());
         }
@@ -159,7 +159,7 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /** Text features [N, embed_dim], not normalised ({@code tokens}: integer [N, context_length]). */
-    public Tensor encodeText(Tensor tokens) {
+    @Override public Tensor encodeText(Tensor tokens) {
         return text.forward(tokens, dtype());
     }
 
@@ -180,7 +180,7 @@ public final class ClipModel implements AutoCloseable {
         try (Scope s = Scope.open()) {
             Tensor img = imageFeatures.div(imageFeatures.norm(1, true));
             Tensor txt = textFeatures.div(textFeatures.norm(1, true));
-            Tensor perImage = logitScale.get().exp().mul(img).matmul(txt.t());
+            Tensor perImage = logitScale().exp().mul(img).matmul(txt.t());
             Tensor perText = perImage.t();
             s.keep(perImage, perText);
             return new ClipLogits(perImage, perText);
@@ -195,22 +195,33 @@ public final class ClipModel implements AutoCloseable {
 
     public TextTransformer text() { return text; }
 
-    /** The {@code logit_scale} slot (a 0-d parameter; logits use its exp). */
-    public Parameter logitScale() { return logitScale; }
+    /** The {@code logit_scale} tensor (a 0-d parameter; logits use its exp). */
+    @Override public Tensor logitScale() { return logitScale.get(); }
+
+    @Override public int imageResolution() { return architecture.imageResolution(); }
+
+    @Override public int contextLength() { return architecture.contextLength(); }
 
     /** The store owning every parameter and buffer. */
     public ParameterStore store() { return store; }
 
-    /** The current tensors by state-dict key (owned by the model). */
-    public Map<String, Tensor> stateDict() { return store.stateDict(); }
+    /** The current tensors by state-dict key, buffers included (owned by the model). */
+    @Override public Map<String, Tensor> stateDict() { return store.stateDict(); }
+
+    /** The trainable tensors by state-dict key (buffers excluded), for an optimizer. */
+    @Override public Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Parameter p : store.entries()) if (!p.isBuffer() && p.isSet()) out.put(p.name(), p.get());
+        return out;
+    }
 
     /** The trainable tensors, for an optimizer. */
     public List<Tensor> parameters() { return store.parameters(); }
 
     /** The model's dtype: that of {@code visual.conv1.weight}, as the reference defines it. */
-    public DType dtype() { return visual.conv1Weight().get().dtype(); }
+    @Override public DType dtype() { return visual.conv1Weight().get().dtype(); }
 
-    public Device device() { return visual.conv1Weight().get().device(); }
+    @Override public Device device() { return visual.conv1Weight().get().device(); }
 
     /** Moves and casts every floating-point tensor (integer buffers only move); null keeps that part. */
     public ClipModel to(Device device, DType dtype) {
@@ -223,7 +234,7 @@ public final class ClipModel implements AutoCloseable {
     public ClipModel to(Device device) { return to(device, null); }
 
     /** Training mode (BatchNorm batch statistics) on or off. */
-    public ClipModel train(boolean on) {
+    @Override public ClipModel train(boolean on) {
         store.train(on);
         return this;
     }
@@ -234,7 +245,7 @@ public final class ClipModel implements AutoCloseable {
     public boolean isTraining() { return store.isTraining(); }
 
     /** Whether autograd records operations on the parameters (off by default: inference). */
-    public ClipModel requiresGrad(boolean on) {
+    @Override public ClipModel requiresGrad(boolean on) {
         store.requiresGrad(on);
         return this;
     }

@@ -105,6 +105,10 @@ public final class BpeVocabulary {
         if (end == lines.length && end > 1 && lines[end - 1].isEmpty()) end--;
         List<String[]> pairs = new ArrayList<>(Math.max(0, end - 1));
         for (int i = 1; i < end; i++) pairs.add(parseMerge(lines[i], sourceName, i + 1));
+        if (pairs.isEmpty() && maxMerges > 0) {
+            throw new IllegalArgumentException(sourceName + ": holds no BPE merges (" + (text.isBlank() ? "empty file" : "only a header line")
+                    + "); a CLIP vocabulary has 48,894 merges after a header line");
+        }
         List<String> vocab = new ArrayList<>(512 + pairs.size() + 2);
         for (int i = 0; i < 256; i++) vocab.add(String.valueOf(BytesToUnicode.vocabChar(i)));
         for (int i = 0; i < 256; i++) vocab.add(BytesToUnicode.vocabChar(i) + "</w>");
@@ -128,7 +132,7 @@ public final class BpeVocabulary {
         try {
             root = new ObjectMapper().readTree(vocabJson.toFile());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(vocabJson + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(vocabJson + ": not valid JSON: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + vocabJson + ": " + e.getMessage(), e);
         }
@@ -209,7 +213,12 @@ public final class BpeVocabulary {
             ids.put(e.getKey(), e.getValue().asInt());
             max = Math.max(max, e.getValue().asInt());
         }
-        if (max >= 10_000_000) throw new IllegalArgumentException(vocabSource + ": id " + max + " is implausibly large for a BPE vocabulary");
+        if (ids.isEmpty()) throw new IllegalArgumentException(vocabSource + ": the vocabulary is empty");
+        // Ids are dense (0..N-1): a larger id is a corrupt file and must not size an array.
+        if (max >= ids.size()) {
+            throw new IllegalArgumentException(vocabSource + ": id " + max + " but only " + ids.size() + " tokens (ids must be 0.."
+                    + (ids.size() - 1) + ")");
+        }
         String[] tokens = new String[max + 1];
         for (Map.Entry<String, Integer> e : ids.entrySet()) {
             if (tokens[e.getValue()] != null) {

@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
                 LoadBenchCommand.class,
                 BenchTokenizeCommand.class,
                 BenchDistCommand.class,
+                BenchEmbedCommand.class,
+                BenchSearchCommand.class,
+                BenchServeCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

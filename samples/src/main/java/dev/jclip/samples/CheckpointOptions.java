@@ -41,7 +41,7 @@ public final class CheckpointOptions {
 
     /** The load options these flags give. */
     public LoadedClip.Options options() {
-        return new LoadedClip.Options(model, dtype == null ? null : DType.parse(dtype), Device.parse(device), vocab);
+        return new LoadedClip.Options(model, dtype == null ? null : DType.parse(dtype), Device.parse(device).requireAvailable(), vocab);
     }
 
     public Path checkpoint() { return checkpoint; }

@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
                 PreprocessCommand.class,
                 TokenizeCommand.class,
                 EmbedCommand.class,
+                IndexCommand.class,
+                SearchCommand.class,
+                ServeCommand.class,
                 ZeroShotCommand.class,
                 EvalCommand.class,
                 CommandLine.HelpCommand.class,
@@ -31,14 +34,26 @@ public final class ClipCommand implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
+    /** The message on one line (libtorch's op failures add an "arguments:" line; keep it, joined). */
+    static String oneLine(Throwable ex) {
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) m = ex.getClass().getSimpleName();
+        return m.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code main} runs it: a failure is one line on stderr and exit code 1. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ClipCommand());
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             // A user-facing failure: one clear line, the stack only with JCLIP_DEBUG set.
             if (System.getenv("JCLIP_DEBUG") != null) ex.printStackTrace();
-            line.getErr().println("clip " + line.getCommandName() + ": " + ex.getMessage());
+            line.getErr().println("clip " + line.getCommandName() + ": " + oneLine(ex));
             return 1;
         });
-        System.exit(cl.execute(args));
+        return cl;
     }
 }

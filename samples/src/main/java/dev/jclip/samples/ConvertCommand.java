@@ -28,6 +28,7 @@ public final class ConvertCommand implements Runnable {
 
     @Override public void run() {
         long t0 = System.nanoTime();
+        dev.jclip.io.OutputGuard.refuseInput(out, "OUT", "IN", in);
         long[] written;
         if (keepNames) {
             if (model != null || vocab != null) throw new IllegalArgumentException("--keep-names copies tensors only: it takes neither --model nor --vocab");

@@ -5,7 +5,7 @@ import dev.jclip.eval.EvalModel;
 import dev.jclip.eval.Evaluation;
 import dev.jclip.eval.Features;
 import dev.jclip.eval.Heatmaps;
-import dev.jclip.eval.ImageCaptionFolder;
+import dev.jclip.data.CaptionFolder;
 import dev.jclip.eval.ImageEmbedder;
 import dev.jclip.data.LabelledFolder;
 import dev.jclip.data.LabelledImages;
@@ -109,7 +109,7 @@ public final class EvalCommand implements Callable<Integer> {
                 }
             }
             if (limit != null) testSet = Subset.head(testSet, limit);
-            Evaluation ev = new Evaluation(m.encoder(), m.promptTokenizer()).batch(batch).topK(top).showProgress(true)
+            Evaluation ev = new Evaluation(m.model(), m.promptTokenizer()).batch(batch).topK(top).showProgress(true)
                     .probe(new LinearProbe().sweep(1e-6, 1e6, cSteps)).preprocess(m.preprocess());
             if (templates != null) ev.templates(PromptTemplates.read(templates));
             else if (data.dataset != null) ev.templates(PromptTemplates.of(FashionMnist.TEMPLATES));
@@ -122,8 +122,8 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private int retrieval(EvalModel m) {
-        ImageCaptionFolder pairs = ImageCaptionFolder.scan(data.captions);
-        ImageEmbedder.Result img = new ImageEmbedder(m.encoder(), m.preprocess(), batch).showProgress(true).embedFiles(pairs.images());
+        CaptionFolder pairs = CaptionFolder.scan(data.captions);
+        ImageEmbedder.Result img = new ImageEmbedder(m.model(), m.preprocess(), batch).showProgress(true).embedFiles(pairs.images());
         for (PreprocessBatch.Failure f : img.failures()) System.err.println("skipped " + f.file() + ": " + f.reason());
         if (img.features().rows() == 0) throw new IllegalArgumentException(data.captions + ": no image could be read");
         // Captions of skipped images are dropped; the rest point at the kept images' new positions.
@@ -136,7 +136,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (int j = 0; j < old.length; j++) {
             if (newIndex[old[j]] >= 0) { captions.add(pairs.captions().get(j)); link.add(newIndex[old[j]]); }
         }
-        Features txt = TextEmbedder.embed(m.encoder(), m.promptTokenizer(), captions, batch);
+        Features txt = TextEmbedder.embed(m.model(), m.promptTokenizer(), captions, batch);
         Retrieval.Report r = Retrieval.evaluate(img.features(), txt, link.stream().mapToInt(Integer::intValue).toArray(), 1, 5, 10);
         System.out.printf("%s: %d images, %d captions (%d unpaired files ignored)%n", data.captions, r.images(), r.texts(), pairs.unpaired());
         System.out.println(r.summary());

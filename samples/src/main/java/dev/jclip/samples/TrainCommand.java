@@ -19,7 +19,6 @@ import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import dev.jclip.train.AdamW;
-import dev.jclip.train.ClipModelAdapter;
 import dev.jclip.train.Precision;
 import dev.jclip.train.Recipes;
 import dev.jclip.train.TrainCheckpoint;
@@ -121,11 +120,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:LOCAL_RANK} (as torchrun scripts do). */
+    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:(LOCAL_RANK % visible)}, made current. */
     private Device deviceFor(DistEnv env) {
         Device d = Device.parse(device);
-        if (d.isCuda() && env.isDistributed() && !device.contains(":")) return Device.cuda(env.localRank());
-        return d;
+        if (d.isCuda() && !device.contains(":")) d.requireAvailable();   // "not available in this build" before any mapping
+        return dev.jclip.dist.DeviceAssignment.apply(device, env);
     }
 
     private Result run(Device dev, ProcessGroup pg) throws Exception {
@@ -145,8 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .withSeed(seed).withDevice(dev);
         if (main) Files.createDirectories(out);
         try (ClipModel m = ClipModel.initialized(arch, seed, DType.F32, dev)) {
-            ClipModelAdapter cm = new ClipModelAdapter(m);
-            try (Trainer tr = new Trainer(cm, tokenize, cfg)) {
+            try (Trainer tr = new Trainer(m, tokenize, cfg)) {
                 if (resume) {
                     long at = TrainCheckpoint.resume(out, tr);
                     if (main) System.err.println("resumed at step " + at + " from " + out);
@@ -174,10 +172,10 @@ public final class TrainCommand implements Callable<Integer> {
                     if (!main) return new Result(rep, sum);
                 }
                 if (synthetic) {
-                    Recipes.ShapesScore s = Recipes.evaluateShapes(cm, tokenize, arch.imageResolution(), 800, 2000, out, dev);
+                    Recipes.ShapesScore s = Recipes.evaluateShapes(m, tokenize, arch.imageResolution(), 800, 2000, out, dev);
                     rep.put("heldout_top1", s.heldoutTop1()).put("seen_top1", s.seenTop1()).put("chance", s.chance());
                 } else if (fashion) {
-                    ZeroShotEval.Result z = Recipes.evaluateFashion(cm, tokenize, fashionDir, arch.imageResolution(), out, dev);
+                    ZeroShotEval.Result z = Recipes.evaluateFashion(m, tokenize, fashionDir, arch.imageResolution(), out, dev);
                     rep.put("zero_shot_top1", z.top1()).put("test_images", z.total()).put("chance", 0.1);
                 }
                 rep.put("out", out.toAbsolutePath().toString());

@@ -63,7 +63,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
         if (files.isEmpty()) throw new IllegalArgumentException("no image files in " + inputs);
         try (EvalModel m = ckpt.open()) {
             var build = (java.util.function.Supplier<ZeroShotClassifier>)
-                    () -> ZeroShotClassifier.build(m.encoder(), m.promptTokenizer(), names, tpl, batch);
+                    () -> ZeroShotClassifier.build(m.model(), m.promptTokenizer(), names, tpl, batch);
             ZeroShotClassifier zs;
             if (noCache) {
                 zs = build.get();
@@ -72,7 +72,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
                 zs = cache.getOrBuild(ckpt.checkpoint(), m.tokenizerSource() + "|" + ckpt.device + "|" + m.model().dtype() + "|" + m.model().architecture().toJson(), names, tpl, build);
                 System.err.println("classifier weights " + (cache.lastWasHit() ? "from cache " : "cached in ") + cache.lastFile());
             }
-            ImageEmbedder.Result r = new ImageEmbedder(m.encoder(), m.preprocess(), batch).showProgress(files.size() > 4 * batch).embedFiles(files);
+            ImageEmbedder.Result r = new ImageEmbedder(m.model(), m.preprocess(), batch).showProgress(files.size() > 4 * batch).embedFiles(files);
             for (PreprocessBatch.Failure f : r.failures()) System.err.println("skipped " + f.file() + ": " + f.reason());
             List<List<ZeroShotClassifier.Prediction>> preds = r.features().rows() == 0 ? List.of() : zs.topK(r.features(), top);
             for (int k = 0; k < preds.size(); k++) print(files.get(r.kept()[k]), preds.get(k));
