@@ -131,6 +131,15 @@ JCLIP_CRITICAL const void* _ZN2at6detail22getDefaultCPUGeneratorEv(void);
 JCLIP_CRITICAL void _ZN2at16CPUGeneratorImpl16set_current_seedEm(void* self, uint64_t seed);
 void _ZN5torch4cuda15manual_seed_allEm(uint64_t seed);
 
+/* oneDNN switch (libtorch_cpu, at::Context): at::globalContext() returns the process-wide Context&;
+   userEnabledMkldnn() is what every CPU operator consults when it picks a oneDNN kernel or ATen's own.
+   jclip clears it around backward passes on CPUs where oneDNN's float32 gradients are wrong
+   (dev.jclip.torch.OneDnnGuard). */
+JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);
+JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);
+JCLIP_CRITICAL void _ZN2at7Context20setUserEnabledMkldnnEb(void* self, bool enabled);
+JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);
+
 /* CUDA builds only (libc10_cuda): c10::cuda::device_count() is noexcept, returns DeviceIndex (int8) */
 JCLIP_OPTIONAL int8_t _ZN3c104cuda12device_countEv(void);
 
