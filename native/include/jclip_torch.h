@@ -104,6 +104,14 @@ JCLIP_CRITICAL AOTITorchError torch_delete_string(StringHandle handle);
 AOTITorchError torch_set_requires_grad(AtenTensorHandle tensor, bool requires_grad);
 JCLIP_CRITICAL AOTITorchError torch_get_num_threads(uint32_t* out_num_threads);
 
+/* thread pools (libtorch_cpu, ATen/Parallel.h): intra-op (OpenMP) and inter-op */
+void _ZN2at15set_num_threadsEi(int32_t nthreads);
+int32_t _ZN2at23get_num_interop_threadsEv(void);
+/* at::globalContext(), Context::userEnabledMkldnn() const and static Context::hasMKLDNN(): whether oneDNN kernels may run */
+JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);
+JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);
+JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);
+
 /* C++ operator new: optional<T> stack values point at an 8-byte slot the callee deletes */
 JCLIP_CRITICAL void* _Znwm(size_t size);
 /* C++ operator delete(void*, size_t): frees a slot that was not handed over */
