@@ -124,12 +124,6 @@ final class NativeApi {
                     FunctionDescriptor.ofVoid(JAVA_INT), false, false),
             new Decl("_ZN2at23get_num_interop_threadsEv", "int32_t _ZN2at23get_num_interop_threadsEv(void);",
                     FunctionDescriptor.of(JAVA_INT), false, false),
-            new Decl("_ZN2at13globalContextEv", "JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);",
-                    FunctionDescriptor.of(ADDRESS), true, false),
-            new Decl("_ZNK2at7Context17userEnabledMkldnnEv", "JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);",
-                    FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true, false),
-            new Decl("_ZN2at7Context9hasMKLDNNEv", "JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);",
-                    FunctionDescriptor.of(JAVA_BOOLEAN), true, false),
             new Decl("_Znwm", "JCLIP_CRITICAL void* _Znwm(size_t size);",
                     FunctionDescriptor.of(ADDRESS, JAVA_LONG), true, false),
             new Decl("_ZdlPvm", "JCLIP_CRITICAL void _ZdlPvm(void* p, size_t size);",
@@ -859,45 +853,6 @@ final class NativeApi {
             return (int) _ZN2at23get_num_interop_threadsEv$.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw NativeLinker.rethrow("_ZN2at23get_num_interop_threadsEv", t);
-        }
-    }
-
-    /** {@code void* _ZN2at13globalContextEv(void);} */
-    private static final class _ZN2at13globalContextEv$ {
-        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at13globalContextEv", FunctionDescriptor.of(ADDRESS), true);
-    }
-
-    static MemorySegment _ZN2at13globalContextEv() {
-        try {
-            return (MemorySegment) _ZN2at13globalContextEv$.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLinker.rethrow("_ZN2at13globalContextEv", t);
-        }
-    }
-
-    /** {@code bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);} */
-    private static final class _ZNK2at7Context17userEnabledMkldnnEv$ {
-        static final MethodHandle HANDLE = NativeLinker.link("_ZNK2at7Context17userEnabledMkldnnEv", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true);
-    }
-
-    static boolean _ZNK2at7Context17userEnabledMkldnnEv(MemorySegment self) {
-        try {
-            return (boolean) _ZNK2at7Context17userEnabledMkldnnEv$.HANDLE.invokeExact(self);
-        } catch (Throwable t) {
-            throw NativeLinker.rethrow("_ZNK2at7Context17userEnabledMkldnnEv", t);
-        }
-    }
-
-    /** {@code bool _ZN2at7Context9hasMKLDNNEv(void);} */
-    private static final class _ZN2at7Context9hasMKLDNNEv$ {
-        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context9hasMKLDNNEv", FunctionDescriptor.of(JAVA_BOOLEAN), true);
-    }
-
-    static boolean _ZN2at7Context9hasMKLDNNEv() {
-        try {
-            return (boolean) _ZN2at7Context9hasMKLDNNEv$.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLinker.rethrow("_ZN2at7Context9hasMKLDNNEv", t);
         }
     }
 
