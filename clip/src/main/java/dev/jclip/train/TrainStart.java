@@ -4,6 +4,7 @@ import dev.jclip.eval.EvalModel;
 import dev.jclip.image.ImageTransform;
 import dev.jclip.model.ClipArchitecture;
 import dev.jclip.model.ClipModel;
+import dev.jclip.model.ModelNames;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
@@ -35,9 +36,10 @@ public record TrainStart(ClipModel model, ClipTokenizer tokenizer, String tokeni
         ClipArchitecture arch;
         if (m.equals("shapes")) arch = Recipes.shapesArchitecture();
         else if (m.equals("fashion")) arch = Recipes.fashionArchitecture();
-        else if (ClipArchitecture.RELEASED.contains(m)) arch = ClipArchitecture.released(m);
+        else if (ModelNames.isKnown(m)) arch = ClipArchitecture.named(m);
         else if (Files.isRegularFile(Path.of(m))) arch = ClipArchitecture.fromJson(Path.of(m));
-        else throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, one of " + ClipArchitecture.RELEASED + " or a JSON file");
+        else throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, an open_clip name (" + String.join(", ", ModelNames.NAMES)
+                + ", each also -quickgelu), OpenAI's " + ModelNames.OPENAI.keySet() + " or a JSON file");
         ClipTokenizer tok = vocab != null ? ClipTokenizer.load(vocab) : ClipTokenizer.bytesOnly();
         if (tok.vocabulary().size() > arch.vocabSize()) {
             throw new IllegalArgumentException("the tokenizer has " + tok.vocabulary().size() + " tokens but the model only " + arch.vocabSize());

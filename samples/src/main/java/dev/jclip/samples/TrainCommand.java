@@ -36,7 +36,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + "and logit scale; lower default lr, longer warm-up")
     Path init;
     @Option(names = "--model", defaultValue = "auto",
-            description = "from scratch: shapes | fashion | a released name (ViT-B/32, RN50, ...) | a config JSON; auto = shapes or fashion by --data")
+            description = "from scratch: shapes | fashion | an open_clip name (ViT-B-32, ViT-B-32-quickgelu, RN50, ViT-H-14, ...; OpenAI's ViT-B/32 too) "
+                    + "| a config JSON (open_clip model_cfg); auto = shapes or fashion by --data")
     String model;
     @Option(names = "--vocab", paramLabel = "FILE",
             description = "BPE vocabulary (bpe_simple_vocab_16e6.txt.gz); default: the --init checkpoint's recorded tokenizer, else bytes-only")

@@ -171,7 +171,7 @@ class FineTuneCommandTest {
     @Test void aLogGetsOnePlainLinePerProgressUpdate() {
         Path out = dir.resolve("log");
         ZeroShotCommandTest.Run r = train("--init", source.toString(), "--data", data.toString(), "--batch", "8", "--steps", "3",
-                "--progress", "lines", "--progress-every", "0", "--out", out.toString());
+                "--log-every", "1", "--progress", "lines", "--progress-every", "0", "--out", out.toString());
         assertEquals(0, r.rc(), r.err());
         assertFalse(r.err().contains("\r"), "no carriage returns in a log");
         List<String> steps = r.err().lines().filter(l -> l.startsWith("train ")).toList();
