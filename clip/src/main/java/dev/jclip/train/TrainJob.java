@@ -8,6 +8,7 @@ import dev.jclip.dist.GlobalBatchLoss;
 import dev.jclip.dist.ProcessGroup;
 import dev.jclip.image.ClipPreprocess;
 import dev.jclip.image.ImageTransform;
+import dev.jclip.model.CheckpointTokenizer;
 import dev.jclip.torch.Device;
 
 import java.time.Duration;
@@ -140,6 +141,8 @@ public final class TrainJob {
                     TrainRun run = new TrainRun(o.out, o.checkpointEvery, o.logEvery, model.architecture().toJson(), start.tokenizerJson())
                             .progress(o.progress).extra(Recipes.json().set(RunSettings.KEY, settings.toJson()));
                     if (o.annealInTime) run.annealInTime();
+                    // Self-contained: a BPE tokenizer's vocabulary and merges travel in the checkpoint.
+                    start.tokenizerMetadata().forEach((k, v) -> { if (!k.equals(CheckpointTokenizer.KEY)) run.metadata(k, v); });
                     // What evaluation must feed the model: recorded so that clip eval / zero-shot agree with training.
                     run.metadata(ImageTransform.METADATA_KEY, transform.toJson());
                     if (o.init != null) run.metadata("fine_tuned_from", o.init.toAbsolutePath().normalize().toString());

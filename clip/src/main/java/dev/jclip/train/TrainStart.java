@@ -1,9 +1,10 @@
 package dev.jclip.train;
 
-import dev.jclip.eval.EvalModel;
 import dev.jclip.image.ImageTransform;
 import dev.jclip.model.ClipArchitecture;
+import dev.jclip.model.CheckpointTokenizer;
 import dev.jclip.model.ClipModel;
+import dev.jclip.model.LoadedClip;
 import dev.jclip.model.ModelNames;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
@@ -11,13 +12,15 @@ import dev.jclip.torch.Device;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
- * Where a run starts: the model in float32 on its device, the tokenizer and its description for
- * the checkpoint's metadata, and the image transform. From scratch the architecture is named
- * ({@code shapes}, {@code fashion}, a released name, a config JSON); for fine-tuning everything
- * comes from the {@code --init} checkpoint as inference would read it (architecture, logit
- * scale, recorded tokenizer or {@code --vocab}, recorded transform or CLIP's).
+ * Where a run starts: the model in float32 on its device, the tokenizer and the metadata that
+ * embeds it in every checkpoint (the vocabulary and merges themselves for BPE: the checkpoints are
+ * self-contained, as {@link LoadedClip#save} writes them), and the image transform. From scratch
+ * the architecture is named ({@code shapes}, {@code fashion}, an open_clip name, a config JSON);
+ * for fine-tuning everything comes from the {@code --init} checkpoint as {@link LoadedClip} reads
+ * it for inference (architecture, logit scale, tokenizer or {@code --vocab}, image transform).
  *
  * <pre>{@code
  * TrainStart s = TrainStart.fromCheckpoint(Path.of("ViT-B-32.pt"), Path.of("bpe_simple_vocab_16e6.txt.gz"), Device.CPU);
@@ -25,11 +28,14 @@ import java.nio.file.Path;
  *
  * @param model         the weights (the caller closes them)
  * @param tokenizer     what tokenizes the captions
- * @param tokenizerJson the tokenizer as the checkpoint records it ({@code {"type":"bytes"}}, {@code {"type":"bpe","vocab":PATH}})
+ * @param tokenizerMetadata the tokenizer as checkpoints record it ({@link CheckpointTokenizer#embed}: {@code tokenizer} and, for BPE, the embedded vocabulary and merges)
  * @param transform     the image transform the model expects
  * @param description   the architecture in words, for reports and resume checks
  */
-public record TrainStart(ClipModel model, ClipTokenizer tokenizer, String tokenizerJson, ImageTransform transform, String description) {
+public record TrainStart(ClipModel model, ClipTokenizer tokenizer, Map<String, String> tokenizerMetadata, ImageTransform transform, String description) {
+    /** The {@code tokenizer} metadata value ({@code {"type":"bytes"}}, {@code {"type":"bpe-embedded",...}}). */
+    public String tokenizerJson() { return tokenizerMetadata.get(CheckpointTokenizer.KEY); }
+
     /** A randomly initialised model of the named architecture ({@code auto}: by the data). */
     public static TrainStart fromScratch(String name, boolean synthetic, boolean fashion, Path vocab, long seed, Device device) {
         String m = name.equals("auto") ? (fashion ? "fashion" : "shapes") : name;
@@ -44,9 +50,9 @@ public record TrainStart(ClipModel model, ClipTokenizer tokenizer, String tokeni
         if (tok.vocabulary().size() > arch.vocabSize()) {
             throw new IllegalArgumentException("the tokenizer has " + tok.vocabulary().size() + " tokens but the model only " + arch.vocabSize());
         }
-        String tokJson = vocab != null ? bpeJson(vocab) : Recipes.bytesTokenizerJson();
+        Map<String, String> tokMeta = CheckpointTokenizer.embed(tok, vocab != null ? vocab.getFileName().toString() : "bytes");
         ClipModel model = ClipModel.initialized(arch, seed, DType.F32, device);
-        return new TrainStart(model, tok, tokJson, ImageTransform.clip(), m + " (" + arch.describe() + ")");
+        return new TrainStart(model, tok, tokMeta, ImageTransform.clip(), m + " (" + arch.describe() + ")");
     }
 
     /**
@@ -60,19 +66,15 @@ public record TrainStart(ClipModel model, ClipTokenizer tokenizer, String tokeni
         if (Files.isDirectory(init) && Files.isRegularFile(init.resolve(RunFolder.POINTER))) {
             init = new RunFolder(init).latest().resolve(TrainCheckpoint.MODEL_FILE);
         }
-        try (EvalModel em = EvalModel.open(init, vocab, device, DType.F32)) {
-            if (!em.hasTokenizer()) {
+        try (LoadedClip c = LoadedClip.load(init, LoadedClip.Options.defaults().withVocab(vocab).withDevice(device).withDtype(DType.F32))) {
+            if (!c.hasTokenizer()) {
                 throw new IllegalArgumentException("--init " + init + " records no tokenizer: pass --vocab (bpe_simple_vocab_16e6.txt.gz for CLIP's)");
             }
-            String src = em.tokenizerSource();
-            String tokJson = src.equals("bytes") ? Recipes.bytesTokenizerJson() : bpeJson(Path.of(src.substring("bpe:".length())));
-            ClipArchitecture arch = em.model().architecture();
-            ClipModel copy = ClipModel.fromStateDict(em.model().stateDict(), arch);
-            return new TrainStart(copy, em.tokenizer(), tokJson, em.transform(), "from " + init.getFileName() + " (" + arch.describe() + ")");
+            ClipArchitecture arch = c.architecture();
+            // A copy the run owns (the loaded one is closed with its LoadedClip); the weights are the same bits.
+            ClipModel copy = ClipModel.fromStateDict(c.model().stateDict(), arch);
+            return new TrainStart(copy, c.tokenizer(), CheckpointTokenizer.embed(c.tokenizer(), c.tokenizerSource()), c.transform(),
+                    "from " + init.getFileName() + " (" + arch.describe() + ")");
         }
-    }
-
-    private static String bpeJson(Path vocab) {
-        return Recipes.json().put("type", "bpe").put("vocab", vocab.toAbsolutePath().normalize().toString()).toString();
     }
 }
