@@ -78,6 +78,31 @@ class FineTuneCommandTest {
         assertTrue(r.err().contains("fine-tuning " + source), r.err());
     }
 
+    /**
+     * A reference-format folder (Hugging Face layout, 49,408-token BPE beside the weights): zero
+     * steps keep its text features bit for bit, and the output carries the tokenizer inside it, so
+     * a copy alone in another folder still tokenizes and embeds the same.
+     */
+    @Test void aHuggingFaceFolderFineTunesIntoASelfContainedFile() throws Exception {
+        Path hf = Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures")).resolve("formats/bigvocab_hf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(hf), "fixture " + hf);
+        Path out = dir.resolve("hf");
+        ZeroShotCommandTest.Run r = train("--init", hf.toString(), "--data", data.toString(), "--batch", "8", "--steps", "0", "--out", out.toString());
+        assertEquals(0, r.rc(), r.err());
+        Path alone = Files.createDirectories(dir.resolve("elsewhere")).resolve("moved.safetensors");
+        Files.copy(out.resolve("model.safetensors"), alone);
+        List<String> texts = Files.readAllLines(hf.resolve("bigvocab_texts.txt")).stream().filter(t -> !t.isBlank()).toList();
+        try (EvalModel a = EvalModel.open(hf, null, Device.CPU, null); EvalModel b = EvalModel.open(alone, null, Device.CPU, null);
+             Scope s = Scope.open(); var g = Torch.noGrad()) {
+            assertTrue(b.tokenizerSource().startsWith("embedded:"), b.tokenizerSource());
+            int ctx = a.model().architecture().contextLength();
+            Tensor ta = a.tokenizer().tokenize(texts, ctx, true), tb = b.tokenizer().tokenize(texts, ctx, true);
+            assertArrayEquals(ta.toLongArray(), tb.toLongArray(), "the embedded tokenizer gives the folder's ids");
+            assertArrayEquals(a.model().encodeText(ta).contiguous().toFloatArray(), b.model().encodeText(tb).contiguous().toFloatArray(),
+                    "text features of the re-saved checkpoint");
+        }
+    }
+
     @Test void lockImageLeavesEveryImageWeightBitIdentical() throws Exception {
         Path out = dir.resolve("locked");
         ZeroShotCommandTest.Run r = train("--init", source.toString(), "--data", data.toString(), "--batch", "8", "--steps", "2",
