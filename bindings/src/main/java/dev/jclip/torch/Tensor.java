@@ -436,6 +436,12 @@ public final class Tensor implements AutoCloseable {
         return readHost(DType.F64, m -> m.get(ValueLayout.JAVA_DOUBLE, 0));
     }
 
+    /**
+     * The in-place modification counter ({@code t._version} in PyTorch): it grows with every
+     * in-place write, so a cache of something derived from this tensor can tell it is stale.
+     */
+    public long version() { return Ops.version(this); }
+
     /** The single value of a one-element integer/bool tensor, as a long. */
     public long itemLong() {
         requireOneElement();
@@ -473,6 +479,9 @@ public final class Tensor implements AutoCloseable {
         return Ops.toCopy(this, null, null, LibTorch.get().isCudaBuild() && LibTorch.get().cudaDeviceCount() > 0 ? Boolean.TRUE : null, false, null);
     }
     public Tensor contiguous() { return Ops.contiguous(this, MemoryFormat.CONTIGUOUS); }
+
+    /** A tensor with the same values laid out in {@code format} ({@code CHANNELS_LAST}: NHWC strides); this one's data when it already is. */
+    public Tensor contiguous(MemoryFormat format) { return Ops.contiguous(this, format); }
     public Tensor copy() { return Ops.clone(this, null); }
 
     // ---- autograd ----
