@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks (ops, tokenize, ...).",
         subcommands = {
                 BenchOpsCommand.class,
+                BenchConvGuardCommand.class,
                 LoadBenchCommand.class,
                 BenchTokenizeCommand.class,
                 BenchDistCommand.class,
