@@ -10,11 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
- * Image-caption pairs from a folder (each image {@code x.jpg} with its caption in {@code x.txt})
- * or from a CSV/TSV file with a header naming the image column ({@code filepath}, {@code path}
+ * Image-caption pairs from a caption folder ({@link CaptionFolder}: each image {@code x.jpg} with
+ * its captions in {@code x.txt}, one per line) or from a CSV/TSV file with a header naming the image column ({@code filepath}, {@code path}
  * or {@code image}) and the caption column ({@code title}, {@code caption} or {@code text});
  * relative paths are resolved against the CSV's folder. Images are decoded and preprocessed
  * exactly as CLIP does ({@link ClipPreprocess}) on the loader's threads.
@@ -24,8 +23,6 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class CaptionedFiles implements ImageTextDataset {
-    private static final List<String> IMAGE_EXT = List.of(".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff");
-
     private final List<Path> images;
     private final List<String> captions;
     private final ClipPreprocess preprocess;
@@ -45,24 +42,13 @@ public final class CaptionedFiles implements ImageTextDataset {
         throw new IllegalArgumentException("no such folder or CSV file: " + source);
     }
 
+    /** Every (image, caption) pair of a {@link CaptionFolder}: an image with three caption lines gives three examples. */
     static CaptionedFiles fromFolder(Path dir, int imageSize) {
-        List<Path> imgs = new ArrayList<>();
-        List<String> caps = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-                String name = p.getFileName().toString();
-                int dot = name.lastIndexOf('.');
-                if (dot < 0 || !IMAGE_EXT.contains(name.substring(dot).toLowerCase(Locale.ROOT))) continue;
-                Path txt = p.resolveSibling(name.substring(0, dot) + ".txt");
-                if (!Files.isRegularFile(txt)) continue;
-                imgs.add(p);
-                caps.add(Files.readString(txt, StandardCharsets.UTF_8).strip());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-        if (imgs.isEmpty()) throw new IllegalArgumentException(dir + ": no image with a .txt caption next to it");
-        return new CaptionedFiles(imgs, caps, imageSize);
+        CaptionFolder folder = CaptionFolder.scan(dir);
+        int[] imageOf = folder.imageOfCaption();
+        List<Path> imgs = new ArrayList<>(imageOf.length);
+        for (int i : imageOf) imgs.add(folder.images().get(i));
+        return new CaptionedFiles(imgs, folder.captions(), imageSize);
     }
 
     static CaptionedFiles fromCsv(Path file, int imageSize) {

@@ -1,5 +1,6 @@
 package dev.jclip.data;
 
+import dev.jclip.image.ImageFiles;
 import dev.jclip.image.ClipPreprocess;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * WebDataset tar shards, streamed: consecutive tar members sharing a key (the name up to its
- * first dot) form one sample, an image ({@code .jpg}/{@code .jpeg}/{@code .png}/{@code .webp}) plus its
+ * first dot) form one sample, an image (an {@link ImageFiles} extension) plus its
  * caption ({@code .txt}); samples missing either are skipped. Shards are split by rank, then by
  * worker (shard {@code i} goes to global worker {@code i mod (worldSize * workers)}); each worker
  * streams its shards in a seeded order, epoch after epoch, through a shuffle buffer.
@@ -35,7 +36,6 @@ import java.util.concurrent.TimeUnit;
  * order is not reproducible across runs (as in WebDataset itself).
  */
 public final class WebDataset implements BatchSource {
-    private static final List<String> IMAGE_EXT = List.of("jpg", "jpeg", "png", "webp");
 
     private final ClipPreprocess preprocess;
     private final int batchSize;
@@ -129,7 +129,7 @@ public final class WebDataset implements BatchSource {
                     caption = null;
                 }
                 if (ext.equals("txt")) caption = new String(tar.readAllBytes(), StandardCharsets.UTF_8).strip();
-                else if (IMAGE_EXT.contains(ext)) { image = tar.readAllBytes(); imageName = name; }
+                else if (ImageFiles.isImageExtension(ext)) { image = tar.readAllBytes(); imageName = name; }
             }
             emit(shard, key, imageName, image, caption, sink);
         } catch (IOException ex) {

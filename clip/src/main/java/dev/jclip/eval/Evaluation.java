@@ -1,5 +1,6 @@
 package dev.jclip.eval;
 
+import dev.jclip.model.ContrastiveModel;
 import dev.jclip.data.LabelledImages;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +24,7 @@ import java.util.Map;
  * Images that fail to decode are skipped and counted.
  *
  * <pre>{@code
- * Evaluation.Report r = new Evaluation(encoder, tokenizer).run(train, test);
+ * Evaluation.Report r = new Evaluation(model, tokenizer).run(train, test);
  * System.out.println(r.summary());
  * r.write(Path.of("eval-out"));   // report.json, confusion_zeroshot.png, confusion_linear_probe.png, similarity.png
  * }</pre>
@@ -109,7 +110,7 @@ public final class Evaluation {
         }
     }
 
-    private final ClipEncoder encoder;
+    private final ContrastiveModel model;
     private final PromptTokenizer tokenizer;
     private PromptTemplates templates = PromptTemplates.of(List.of("a photo of a {}."));
     private ClipPreprocess preprocess;
@@ -118,12 +119,12 @@ public final class Evaluation {
     private LinearProbe probe = new LinearProbe();
     private boolean progress;
 
-    public Evaluation(ClipEncoder encoder, PromptTokenizer tokenizer) {
-        this.encoder = encoder;
+    public Evaluation(ContrastiveModel model, PromptTokenizer tokenizer) {
+        this.model = model;
         this.tokenizer = tokenizer;
     }
 
-    /** The image transform (default: CLIP's at the encoder's resolution); see {@link EvalModel#preprocess()}. */
+    /** The image transform (default: CLIP's at the model's resolution); see {@link EvalModel#preprocess()}. */
     public Evaluation preprocess(ClipPreprocess p) { this.preprocess = p; return this; }
 
     /** Zero-shot prompt templates (default {@code "a photo of a {}."}). */
@@ -142,11 +143,11 @@ public final class Evaluation {
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         List<String> classes = test.classes();
-        ZeroShotClassifier zs = ZeroShotClassifier.build(encoder, tokenizer, classes, templates, batch);
+        ZeroShotClassifier zs = ZeroShotClassifier.build(model, tokenizer, classes, templates, batch);
         seconds.put("text_tower", (System.nanoTime() - t0) / 1e9);
 
         t0 = System.nanoTime();
-        ImageEmbedder emb = (preprocess == null ? new ImageEmbedder(encoder, batch) : new ImageEmbedder(encoder, preprocess, batch))
+        ImageEmbedder emb = (preprocess == null ? new ImageEmbedder(model, batch) : new ImageEmbedder(model, preprocess, batch))
                 .showProgress(progress);
         ImageEmbedder.Result te = emb.embed(test);
         seconds.put("embed_test", (System.nanoTime() - t0) / 1e9);

@@ -1,5 +1,6 @@
 package dev.jclip.eval;
 
+import dev.jclip.model.ContrastiveModel;
 import dev.jclip.data.LabelledImages;
 
 import dev.jclip.image.ClipPreprocess;
@@ -21,13 +22,13 @@ import java.util.stream.IntStream;
 
 /**
  * Images to CLIP image features in batches: the exact reference preprocessing
- * ({@link ClipPreprocess} at the encoder's resolution), {@code batch} images per forward pass on
- * the encoder's device and dtype, features copied back as float32 (unnormalised). Files that
+ * ({@link ClipPreprocess} at the model's resolution), {@code batch} images per forward pass on
+ * the model's device and dtype, features copied back as float32 (unnormalised). Files that
  * cannot be decoded are skipped and returned as failures ({@link PreprocessBatch}); the rest are
  * embedded.
  *
  * <pre>{@code
- * ImageEmbedder emb = new ImageEmbedder(encoder, 64);
+ * ImageEmbedder emb = new ImageEmbedder(model, 64);
  * ImageEmbedder.Result r = emb.embedFiles(files);
  * r.failures().forEach(f -> System.err.println("skipped " + f.file() + ": " + f.reason()));
  * Features f = r.features();        // one row per kept file, r.kept() gives their indices
@@ -37,22 +38,22 @@ public final class ImageEmbedder {
     /** Features of the images that decoded, the input indices they came from, and the failures. */
     public record Result(Features features, int[] kept, List<PreprocessBatch.Failure> failures) {}
 
-    private final ClipEncoder encoder;
+    private final ContrastiveModel model;
     private final ClipPreprocess preprocess;
     private final int batch;
     private boolean progress;
 
-    public ImageEmbedder(ClipEncoder encoder, int batch) {
-        this(encoder, new ClipPreprocess(encoder.imageResolution()), batch);
+    public ImageEmbedder(ContrastiveModel model, int batch) {
+        this(model, new ClipPreprocess(model.imageResolution()), batch);
     }
 
     /** With the transform the model was trained with ({@link EvalModel#preprocess()}). */
-    public ImageEmbedder(ClipEncoder encoder, ClipPreprocess preprocess, int batch) {
+    public ImageEmbedder(ContrastiveModel model, ClipPreprocess preprocess, int batch) {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        if (preprocess.size() != encoder.imageResolution()) {
-            throw new IllegalArgumentException("the transform makes " + preprocess.size() + " px images, the model takes " + encoder.imageResolution() + " px");
+        if (preprocess.size() != model.imageResolution()) {
+            throw new IllegalArgumentException("the transform makes " + preprocess.size() + " px images, the model takes " + model.imageResolution() + " px");
         }
-        this.encoder = encoder;
+        this.model = model;
         this.preprocess = preprocess;
         this.batch = batch;
     }
@@ -80,7 +81,7 @@ public final class ImageEmbedder {
         Batcher b = new Batcher(set.size(), "embedding " + set.size() + " images");
         List<PreprocessBatch.Failure> failures = new ArrayList<>();
         List<Integer> kept = new ArrayList<>();
-        for (int from = 0; from < set.size(); from += batch) {
+        for (int from = 0; from < set.size(); from = (int) Math.min((long) from + batch, set.size())) { // no int overflow for huge batches
             int n = Math.min(batch, set.size() - from);
             float[][] chw = new float[n][];
             String[] error = new String[n];
@@ -108,13 +109,13 @@ public final class ImageEmbedder {
     /** Embeds already preprocessed images {@code [B, 3, R, R]} (any device); features float32 on the host. */
     public Features embed(Tensor images) {
         try (Scope s = Scope.open(); var g = Torch.noGrad()) {
-            Tensor f = encoder.encodeImage(images.to(encoder.device(), encoder.dtype())).to(Device.CPU, DType.F32);
+            Tensor f = model.encodeImage(images.to(model.device(), model.dtype())).to(Device.CPU, DType.F32);
             long[] shape = f.shape();
             return new Features(f.contiguous().toFloatArray(), (int) shape[0], (int) shape[1]);
         }
     }
 
-    /** Collects CHW images into batches, runs the encoder on each full batch and gathers features. */
+    /** Collects CHW images into batches, runs the image tower on each full batch and gathers features. */
     private final class Batcher {
         private final int r = preprocess.size();
         private final float[] buf = new float[batch * preprocess.floatsPerImage()];

@@ -1,5 +1,6 @@
 package dev.jclip.eval;
 
+import dev.jclip.model.ContrastiveModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
  * can be cached ({@link ClassifierCache}) and reused without the text tower.
  *
  * <pre>{@code
- * ZeroShotClassifier zs = ZeroShotClassifier.build(encoder, tokenizer,
+ * ZeroShotClassifier zs = ZeroShotClassifier.build(model, tokenizer,
  *         List.of("a diagram", "a dog", "a cat"), PromptTemplates.single(), 256);
  * List<ZeroShotClassifier.Prediction> top = zs.topK(imageFeatures, 3).getFirst();
  * top.getFirst().className();   // "a diagram"
@@ -40,17 +41,17 @@ public final class ZeroShotClassifier {
     }
 
     /**
-     * Embeds every (class, template) prompt with {@code encoder}'s text tower, {@code batch} prompts
+     * Embeds every (class, template) prompt with {@code model}'s text tower, {@code batch} prompts
      * per forward pass, and builds the class weights.
      */
-    public static ZeroShotClassifier build(ClipEncoder encoder, PromptTokenizer tokenizer, List<String> classes,
+    public static ZeroShotClassifier build(ContrastiveModel model, PromptTokenizer tokenizer, List<String> classes,
                                            PromptTemplates templates, int batch) {
         if (classes.isEmpty()) throw new IllegalArgumentException("empty class list");
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         List<String> prompts = new ArrayList<>(classes.size() * templates.size());
         for (String c : classes) prompts.addAll(templates.apply(c));
         int t = templates.size();
-        Features e = TextEmbedder.embed(encoder, tokenizer, prompts, batch).normalized();
+        Features e = TextEmbedder.embed(model, tokenizer, prompts, batch).normalized();
         int dim = e.dim();
         float[] out = new float[classes.size() * dim];
         double[] acc = new double[dim];
@@ -74,13 +75,18 @@ public final class ZeroShotClassifier {
         for (int j = 0; j < v.length; j++) dst[off + j] = (float) (mean[j] / n);
     }
 
-    /** {@code 100 * normalize(images) @ weights^T}: {@code [images.rows, classes]} row-major. */
-    public float[] logits(Features imageFeatures) {
+    /** Cosine similarities {@code normalize(images) @ weights^T}: {@code [images.rows, classes]} row-major. */
+    public float[] similarities(Features imageFeatures) {
         if (imageFeatures.dim() != weights.dim()) {
             throw new IllegalArgumentException("image features have " + imageFeatures.dim() + " dimensions, the classifier "
                     + weights.dim() + " (features from another model?)");
         }
-        float[] sim = imageFeatures.normalized().dotT(weights);
+        return imageFeatures.normalized().dotT(weights);
+    }
+
+    /** {@code 100 * normalize(images) @ weights^T}: {@code [images.rows, classes]} row-major. */
+    public float[] logits(Features imageFeatures) {
+        float[] sim = similarities(imageFeatures);
         for (int i = 0; i < sim.length; i++) sim[i] = (float) (LOGIT_SCALE * sim[i]);
         return sim;
     }

@@ -5,6 +5,10 @@ import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 
+import dev.jclip.io.CheckpointFiles;
+import dev.jclip.io.StateDict;
+
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +36,7 @@ import java.util.Set;
  * }
  * }</pre>
  */
-public final class ClipModel implements AutoCloseable {
+public final class ClipModel implements ContrastiveModel, AutoCloseable {
     /** Keys OpenAI's TorchScript state dicts carry besides tensors; {@code build_model} deletes them. */
     private static final Set<String> NON_TENSOR_KEYS = Set.of("input_resolution", "context_length", "vocab_size");
 
@@ -47,21 +51,27 @@ public final class ClipModel implements AutoCloseable {
         this.architecture = a;
         if (a.isVit()) {
             visual = new VisionTransformer(store, "visual", a.imageResolution(), a.visionPatchSize(), a.visionWidth(),
-                    a.visionLayers()[0], a.visionHeads(), a.embedDim(), a.quickGelu());
+                    a.visionLayers()[0], a.embedDim(), a.vision());
         } else {
             visual = new ModifiedResNet(store, "visual", a.visionLayers(), a.embedDim(), a.visionHeads(),
                     a.imageResolution(), a.visionWidth());
         }
-        text = new TextTransformer(store, a.contextLength(), a.vocabSize(), a.transformerWidth(), a.transformerHeads(),
-                a.transformerLayers(), a.embedDim(), a.quickGelu());
+        text = new TextTransformer(store, a.contextLength(), a.vocabSize(), a.transformerWidth(), a.transformerLayers(),
+                a.embedDim(), a.text());
         logitScale = store.parameter("logit_scale");
     }
 
     /** Builds the model {@code build_model} would build from this state dict, and loads it (copied). */
     public static ClipModel fromStateDict(Map<String, Tensor> stateDict) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        stateDict.forEach((k, t) -> { if (!NON_TENSOR_KEYS.contains(k)) shapes.put(k, t.shape()); });
-        return fromStateDict(stateDict, ClipArchitecture.inferFrom(shapes));
+        stateDict.forEach((k, t) -> shapes.put(k, t.shape()));
+        return fromStateDict(stateDict, inferArchitecture(shapes));
+    }
+
+    private static ClipArchitecture inferArchitecture(Map<String, long[]> shapes) {
+        Map<String, long[]> s = new LinkedHashMap<>(shapes);
+        s.keySet().removeAll(NON_TENSOR_KEYS);
+        return ClipArchitecture.inferFrom(s);
     }
 
     /**
@@ -83,19 +93,19 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /**
-     * Loads a checkpoint file in any supported format (OpenAI TorchScript {@code .pt},
-     * {@code torch.save} state dicts incl. open_clip's wrapped ones, safetensors with OpenAI or
-     * Hugging Face names; see {@link dev.jclip.io.Checkpoints}). The architecture comes from the
-     * file's {@code config} metadata when present (jclip's own checkpoints), otherwise it is
-     * inferred as {@code build_model} does. Weights are copied out of the mapped file.
+     * Loads a checkpoint file or folder in any layout {@link CheckpointFiles} reads (OpenAI
+     * TorchScript {@code .pt}, {@code torch.save} state dicts incl. open_clip's wrapped ones,
+     * safetensors, HF and open_clip folders), with the architecture its own description gives
+     * ({@link ArchitectureResolver}). Weights are copied out of the mapped file and keep their
+     * dtype; {@link LoadedClip} also brings the tokenizer, the preprocessing and the dtype policy.
      *
      * <pre>{@code
      * try (ClipModel model = ClipModel.fromCheckpoint(Path.of("ViT-B-32.pt"))) { ... }
      * }</pre>
      */
-    public static ClipModel fromCheckpoint(java.nio.file.Path file) {
-        try (dev.jclip.io.StateDict sd = dev.jclip.io.Checkpoints.loadClip(file)) {
-            return fromCheckpoint(sd);
+    public static ClipModel fromCheckpoint(Path file) {
+        try (CheckpointFiles files = CheckpointFiles.open(file)) {
+            return LoadedClip.build(files.weights(), ArchitectureResolver.resolve(files, null).architecture());
         }
     }
 
@@ -103,14 +113,10 @@ public final class ClipModel implements AutoCloseable {
      * A model from an already opened checkpoint (OpenAI names): its {@code config} metadata wins
      * over inference. Weights are copied; {@code sd} stays open and owned by the caller.
      */
-    public static ClipModel fromCheckpoint(dev.jclip.io.StateDict sd) {
-        Map<String, Tensor> tensors = sd.toTensors();
-        try {
-            String config = sd.metadata().get("config");
-            return config != null ? fromStateDict(tensors, ClipArchitecture.fromJson(config)) : fromStateDict(tensors);
-        } finally {
-            tensors.values().forEach(Tensor::close);
-        }
+    public static ClipModel fromCheckpoint(StateDict sd) {
+        String config = sd.metadata().get("config");
+        ClipArchitecture a = config != null ? ClipArchitecture.fromJson(config) : inferArchitecture(sd.shapes());
+        return LoadedClip.build(sd, a);
     }
 
     /** A randomly initialised model with the reference's distributions ({@link ClipInitializer}), for training from scratch. */
@@ -145,7 +151,7 @@ public final class ClipModel implements AutoCloseable {
     // ---- forward ----
 
     /** Image features [N, embed_dim], not normalised ({@code images}: [N, 3, H, W], any float dtype). */
-    public Tensor encodeImage(Tensor images) {
+    @Override public Tensor encodeImage(Tensor images) {
         if (images.dim() != 4 || images.size(1) != 3) {
             throw new IllegalArgumentException("images must be [N, 3, H, W], got " + images.describe());
         }
@@ -153,7 +159,7 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /** Text features [N, embed_dim], not normalised ({@code tokens}: integer [N, context_length]). */
-    public Tensor encodeText(Tensor tokens) {
+    @Override public Tensor encodeText(Tensor tokens) {
         return text.forward(tokens, dtype());
     }
 
@@ -174,7 +180,7 @@ public final class ClipModel implements AutoCloseable {
         try (Scope s = Scope.open()) {
             Tensor img = imageFeatures.div(imageFeatures.norm(1, true));
             Tensor txt = textFeatures.div(textFeatures.norm(1, true));
-            Tensor perImage = logitScale.get().exp().mul(img).matmul(txt.t());
+            Tensor perImage = logitScale().exp().mul(img).matmul(txt.t());
             Tensor perText = perImage.t();
             s.keep(perImage, perText);
             return new ClipLogits(perImage, perText);
@@ -189,22 +195,33 @@ public final class ClipModel implements AutoCloseable {
 
     public TextTransformer text() { return text; }
 
-    /** The {@code logit_scale} slot (a 0-d parameter; logits use its exp). */
-    public Parameter logitScale() { return logitScale; }
+    /** The {@code logit_scale} tensor (a 0-d parameter; logits use its exp). */
+    @Override public Tensor logitScale() { return logitScale.get(); }
+
+    @Override public int imageResolution() { return architecture.imageResolution(); }
+
+    @Override public int contextLength() { return architecture.contextLength(); }
 
     /** The store owning every parameter and buffer. */
     public ParameterStore store() { return store; }
 
-    /** The current tensors by state-dict key (owned by the model). */
-    public Map<String, Tensor> stateDict() { return store.stateDict(); }
+    /** The current tensors by state-dict key, buffers included (owned by the model). */
+    @Override public Map<String, Tensor> stateDict() { return store.stateDict(); }
+
+    /** The trainable tensors by state-dict key (buffers excluded), for an optimizer. */
+    @Override public Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Parameter p : store.entries()) if (!p.isBuffer() && p.isSet()) out.put(p.name(), p.get());
+        return out;
+    }
 
     /** The trainable tensors, for an optimizer. */
     public List<Tensor> parameters() { return store.parameters(); }
 
     /** The model's dtype: that of {@code visual.conv1.weight}, as the reference defines it. */
-    public DType dtype() { return visual.conv1Weight().get().dtype(); }
+    @Override public DType dtype() { return visual.conv1Weight().get().dtype(); }
 
-    public Device device() { return visual.conv1Weight().get().device(); }
+    @Override public Device device() { return visual.conv1Weight().get().device(); }
 
     /** Moves and casts every floating-point tensor (integer buffers only move); null keeps that part. */
     public ClipModel to(Device device, DType dtype) {
@@ -217,7 +234,7 @@ public final class ClipModel implements AutoCloseable {
     public ClipModel to(Device device) { return to(device, null); }
 
     /** Training mode (BatchNorm batch statistics) on or off. */
-    public ClipModel train(boolean on) {
+    @Override public ClipModel train(boolean on) {
         store.train(on);
         return this;
     }
@@ -228,7 +245,7 @@ public final class ClipModel implements AutoCloseable {
     public boolean isTraining() { return store.isTraining(); }
 
     /** Whether autograd records operations on the parameters (off by default: inference). */
-    public ClipModel requiresGrad(boolean on) {
+    @Override public ClipModel requiresGrad(boolean on) {
         store.requiresGrad(on);
         return this;
     }

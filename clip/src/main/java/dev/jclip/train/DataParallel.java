@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.model.ContrastiveModel;
 import dev.jclip.dist.GlobalBatchLoss;
 import dev.jclip.dist.GradientBuckets;
 import dev.jclip.dist.ProcessGroup;

@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.model.ContrastiveModel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.FashionMnist;

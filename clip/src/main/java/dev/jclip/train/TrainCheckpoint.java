@@ -8,6 +8,7 @@ import dev.jclip.io.AtomicFile;
 import dev.jclip.io.CheckpointException;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
+import dev.jclip.io.TensorBridge;
 import dev.jclip.io.TensorData;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;

@@ -1,8 +1,8 @@
 package dev.jclip.train;
 
+import dev.jclip.model.ContrastiveModel;
 import dev.jclip.data.Batch;
 import dev.jclip.data.ImageTextDataset;
-import dev.jclip.eval.ClipEncoder;
 import dev.jclip.eval.Features;
 import dev.jclip.eval.PromptTemplates;
 import dev.jclip.eval.ZeroShotClassifier;
@@ -19,7 +19,8 @@ import java.util.function.Function;
  * Zero-shot classification of a labelled {@link ImageTextDataset} with a model in training: the
  * class weights are {@link ZeroShotClassifier}'s (per class, every prompt embedded, L2-normalised,
  * averaged, normalised again: the same code as {@code clip eval}); an image's class is the argmax
- * of its normalized features against these, computed on the model's device.
+ * of the cosine similarities {@link ZeroShotClassifier#similarities} gives, the same scores as
+ * {@code clip eval}, so a training run's figure and a later {@code clip eval} of its checkpoint agree.
  *
  * <pre>{@code
  * ZeroShotEval zs = ZeroShotEval.build(model, tokenize, classNames, List.of("a photo of a {}"), Device.CPU);
@@ -38,14 +39,12 @@ public final class ZeroShotEval implements AutoCloseable {
     }
 
     private final ContrastiveModel model;
-    private final Tensor classifier;  // [D, C]
-    private final int classes;
+    private final ZeroShotClassifier classifier;
     private final Device device;
 
-    private ZeroShotEval(ContrastiveModel model, Tensor classifier, int classes, Device device) {
+    private ZeroShotEval(ContrastiveModel model, ZeroShotClassifier classifier, Device device) {
         this.model = model;
         this.classifier = classifier;
-        this.classes = classes;
         this.device = device;
     }
 
@@ -54,26 +53,14 @@ public final class ZeroShotEval implements AutoCloseable {
                                      List<String> templates, Device device) {
         if (classNames.isEmpty() || templates.isEmpty()) throw new IllegalArgumentException("need class names and prompt templates");
         model.train(false);
-        try (var ng = Torch.noGrad(); Scope s = Scope.open()) {
-            Features w = ZeroShotClassifier.build(new TextTower(model, device), tokenize::apply, classNames,
-                    PromptTemplates.of(templates), 256).weights();
-            Tensor t = s.keep(Torch.of(w.data(), w.rows(), w.dim()).t().contiguous().to(device));   // [D, C]
-            return new ZeroShotEval(model, t, classNames.size(), device);
-        }
-    }
-
-    /** The text tower of a model in training as the evaluation package's encoder (images are not needed here). */
-    private record TextTower(ContrastiveModel model, Device device) implements ClipEncoder {
-        @Override public Tensor encodeText(Tensor tokens) { return model.encodeText(tokens); }
-        @Override public Tensor encodeImage(Tensor images) { throw new UnsupportedOperationException("text tower only"); }
-        @Override public int imageResolution() { throw new UnsupportedOperationException("text tower only"); }
-        @Override public int contextLength() { throw new UnsupportedOperationException("text tower only"); }
-        @Override public DType dtype() { return DType.F32; }
+        ZeroShotClassifier zs = ZeroShotClassifier.build(model, tokenize::apply, classNames, PromptTemplates.of(templates), 256);
+        return new ZeroShotEval(model, zs, device);
     }
 
     /** Evaluates every example of {@code data} (labels must be class indices). */
     public Result evaluate(ImageTextDataset data, int batchSize) {
         int bs = Math.min(batchSize, data.size());
+        int classes = classifier.classes().size();
         double[][] sim = new double[classes][classes];
         long[] count = new long[classes], right = new long[classes];
         long correct = 0, total = 0;
@@ -91,23 +78,30 @@ public final class ZeroShotEval implements AutoCloseable {
     }
 
     private long score(Batch batch, double[][] sim, long[] count, long[] right) {
+        Features f;
         try (var ng = Torch.noGrad(); Scope s = Scope.open()) {
-            Tensor f = model.encodeImage(batch.images(device)).to(dev.jclip.torch.DType.F32).normalize(1);
-            Tensor logits = f.matmul(classifier);                 // [n, C] cosine similarities
-            long[] pred = logits.argmax(1, false).toLongArray();
-            float[] l = logits.toFloatArray();
-            long ok = 0;
-            int[] labels = batch.labels();
-            for (int i = 0; i < labels.length; i++) {
-                int y = labels[i];
-                if (y < 0 || y >= classes) throw new IllegalArgumentException("example label " + y + " is not a class index in [0, " + classes + ")");
-                count[y]++;
-                if (pred[i] == y) { ok++; right[y]++; }
-                for (int j = 0; j < classes; j++) sim[y][j] += l[i * classes + j];
-            }
-            return ok;
+            Tensor t = model.encodeImage(batch.images(device)).to(Device.CPU, DType.F32).contiguous();
+            f = new Features(t.toFloatArray(), (int) t.size(0), (int) t.size(1));
         }
+        int classes = sim.length;
+        float[] cos = classifier.similarities(f);                 // [n, C], the scorer `clip eval` uses
+        long ok = 0;
+        int[] labels = batch.labels();
+        for (int i = 0; i < labels.length; i++) {
+            int y = labels[i];
+            if (y < 0 || y >= classes) throw new IllegalArgumentException("example label " + y + " is not a class index in [0, " + classes + ")");
+            int pred = 0;
+            for (int j = 1; j < classes; j++) if (cos[i * classes + j] > cos[i * classes + pred]) pred = j;
+            count[y]++;
+            if (pred == y) { ok++; right[y]++; }
+            for (int j = 0; j < classes; j++) sim[y][j] += cos[i * classes + j];
+        }
+        return ok;
     }
 
-    @Override public void close() { classifier.close(); }
+    /** The class weights this evaluation scores against. */
+    public ZeroShotClassifier classifier() { return classifier; }
+
+    /** Nothing native is held (the class weights live on the host); kept so callers can use try-with-resources. */
+    @Override public void close() {}
 }

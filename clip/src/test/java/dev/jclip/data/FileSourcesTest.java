@@ -2,6 +2,7 @@ package dev.jclip.data;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import dev.jclip.image.ImageFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +53,45 @@ class FileSourcesTest {
         Files.writeString(csv, "file,words\nb.png,x\n");
         var e = assertThrows(IllegalArgumentException.class, () -> CaptionedFiles.open(csv, 16));
         assertTrue(e.getMessage().contains("filepath"), e.getMessage());
+    }
+
+    @Test void captionFolderPairsByStemOneCaptionPerLine(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("a.png"), png(10));
+        Files.writeString(dir.resolve("a.txt"), "first caption\n\n  second caption \n");
+        Files.createDirectories(dir.resolve("sub"));
+        Files.write(dir.resolve("sub/b.JPG"), png(200));        // the extension rule ignores case; sub-folders count
+        Files.writeString(dir.resolve("sub/b.txt"), "third");
+        Files.write(dir.resolve("no_caption.png"), png(100));
+        Files.writeString(dir.resolve("orphan.txt"), "no image");
+        Files.write(dir.resolve("empty.png"), png(100));
+        Files.writeString(dir.resolve("empty.txt"), "\n  \n");
+        Files.write(dir.resolve("._a.png"), png(1));             // macOS resource fork: not an image
+        CaptionFolder p = CaptionFolder.scan(dir);
+        assertEquals(List.of(dir.resolve("a.png"), dir.resolve("sub/b.JPG")), p.images());
+        assertEquals(List.of("first caption", "second caption", "third"), p.captions());
+        assertArrayEquals(new int[]{0, 0, 1}, p.imageOfCaption());
+        assertEquals(3, p.unpaired());
+
+        CaptionedFiles train = CaptionedFiles.open(dir, 16);      // training reads the same pairs
+        assertEquals(3, train.size());
+        assertEquals("second caption", train.get(1).caption());
+        assertArrayEquals(train.get(0).image(), train.get(1).image());
+
+        var e = assertThrows(IllegalArgumentException.class, () -> CaptionFolder.scan(dir.resolve("sub/b.JPG")));
+        assertEquals("not a folder: " + dir.resolve("sub/b.JPG"), e.getMessage());
+        Files.delete(dir.resolve("a.txt"));
+        Files.delete(dir.resolve("sub/b.txt"));
+        e = assertThrows(IllegalArgumentException.class, () -> CaptionFolder.scan(dir));
+        assertTrue(e.getMessage().contains("no image with a caption file"), e.getMessage());
+    }
+
+    @Test void oneImageExtensionRule() {
+        for (String n : List.of("a.jpg", "a.JPEG", "b.png", "c.gif", "d.bmp", "e.webp", "f.tif", "g.TIFF", "dir/x.y.png")) {
+            assertTrue(ImageFiles.isImage(Path.of(n)), n);
+        }
+        for (String n : List.of("a.txt", "png", ".png", "._a.jpg", "a.jpg.bak", "a.svg")) {
+            assertFalse(ImageFiles.isImage(Path.of(n)), n);
+        }
     }
 
     @Test void webDatasetStreamsPairsShardedByWorker(@TempDir Path dir) throws Exception {

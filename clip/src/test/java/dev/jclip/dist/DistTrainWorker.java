@@ -9,7 +9,6 @@ import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import dev.jclip.train.AdamW;
-import dev.jclip.train.ClipModelAdapter;
 import dev.jclip.train.Recipes;
 import dev.jclip.train.TrainConfig;
 import dev.jclip.train.Trainer;
@@ -68,7 +67,7 @@ public final class DistTrainWorker {
         var tokenize = Recipes.tokenizeWith(ClipTokenizer.bytesOnly(), ARCH.contextLength());
         List<Double> losses = new ArrayList<>();
         try (ClipModel m = ClipModel.initialized(ARCH, SEED + pg.rank(), DType.F32, Device.CPU);
-             Trainer tr = new Trainer(new ClipModelAdapter(m), tokenize, cfg);
+             Trainer tr = new Trainer(m, tokenize, cfg);
              DataLoader dl = new DataLoader(new ShapesDataset(ARCH.imageResolution(), ShapesDataset.Split.TRAIN, 512, SEED),
                      new DataLoader.Options(b, SEED, pg.rank(), pg.worldSize(), 1, 2, 0))) {
             tr.distribute(pg, mode);

@@ -77,18 +77,4 @@ class DatasetsTest {
         assertEquals(3, parts[0].size() + parts[1].size());
         assertThrows(IllegalArgumentException.class, () -> LabelledFolder.scan(dir.resolve("cat")));
     }
-
-    @Test void imageCaptionFolderPairsByStem(@TempDir Path dir) throws Exception {
-        Files.copy(preprocess().resolve("rgb_73x64.png"), dir.resolve("a.png"));
-        Files.writeString(dir.resolve("a.txt"), "first caption\n\nsecond caption\n");
-        Files.copy(preprocess().resolve("photo_120x80_q90.jpg"), dir.resolve("b.jpg"));
-        Files.writeString(dir.resolve("b.txt"), "third");
-        Files.copy(preprocess().resolve("gray_17x333.png"), dir.resolve("no_caption.png"));
-        Files.writeString(dir.resolve("orphan.txt"), "no image");
-        ImageCaptionFolder p = ImageCaptionFolder.scan(dir);
-        assertEquals(2, p.images().size());
-        assertEquals(List.of("first caption", "second caption", "third"), p.captions());
-        assertArrayEquals(new int[]{0, 0, 1}, p.imageOfCaption());
-        assertEquals(2, p.unpaired());
-    }
 }

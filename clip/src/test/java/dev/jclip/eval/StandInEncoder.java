@@ -1,5 +1,6 @@
 package dev.jclip.eval;
 
+import dev.jclip.model.ContrastiveModel;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import dev.jclip.torch.F;
@@ -12,9 +13,10 @@ import dev.jclip.torch.Torch;
  * the token embeddings of the non-padding ids. Enough structure that different inputs give
  * different features, with no model weights needed.
  */
-final class StandInEncoder implements ClipEncoder, AutoCloseable {
+final class StandInEncoder implements ContrastiveModel, AutoCloseable {
     final Tensor imageProj;   // [6, D]
     final Tensor tokenEmbed;  // [V, D]
+    final Tensor logitScale = Torch.full(new long[]{}, Math.log(100), DType.F32, Device.CPU);
     final int resolution, context;
 
     StandInEncoder(int dim, int vocab, int resolution, int context, long seed) {
@@ -37,6 +39,16 @@ final class StandInEncoder implements ClipEncoder, AutoCloseable {
         return e.sum(1, false).div(mask.sum(1, false));
     }
 
+    @Override public Tensor logitScale() { return logitScale; }
+    @Override public java.util.Map<String, Tensor> namedParameters() {
+        var out = new java.util.LinkedHashMap<String, Tensor>();
+        out.put("visual.proj", imageProj);
+        out.put("token_embedding.weight", tokenEmbed);
+        out.put("logit_scale", logitScale);
+        return out;
+    }
+    @Override public StandInEncoder train(boolean on) { return this; }
+    @Override public StandInEncoder requiresGrad(boolean on) { throw new UnsupportedOperationException("a frozen stand-in"); }
     @Override public int imageResolution() { return resolution; }
     @Override public int contextLength() { return context; }
     @Override public Device device() { return Device.CPU; }
@@ -45,5 +57,6 @@ final class StandInEncoder implements ClipEncoder, AutoCloseable {
     @Override public void close() {
         imageProj.close();
         tokenEmbed.close();
+        logitScale.close();
     }
 }

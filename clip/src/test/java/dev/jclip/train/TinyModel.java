@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.model.ContrastiveModel;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import dev.jclip.torch.F;
@@ -14,9 +15,13 @@ import java.util.Map;
 /** A linear "image tower" and a bag-of-embeddings "text tower": the smallest contrastive model. */
 final class TinyModel implements ContrastiveModel, AutoCloseable {
     final Map<String, Tensor> params = new LinkedHashMap<>();
+    final int pixels;
+    final DType dtype;
     boolean training;
 
     TinyModel(int pixels, int vocab, int width, int embed, DType dtype, long seed) {
+        this.pixels = pixels;
+        this.dtype = dtype;
         Torch.manualSeed(seed);
         try (Scope s = Scope.open()) {
             put("visual.proj", Torch.randn(new long[]{pixels, embed}, dtype, Device.CPU).mul(0.05));
@@ -43,7 +48,12 @@ final class TinyModel implements ContrastiveModel, AutoCloseable {
 
     @Override public Tensor logitScale() { return params.get("logit_scale"); }
     @Override public Map<String, Tensor> namedParameters() { return params; }
-    @Override public void train(boolean on) { training = on; }
+    @Override public TinyModel train(boolean on) { training = on; return this; }
+    @Override public TinyModel requiresGrad(boolean on) { params.values().forEach(t -> t.requiresGrad(on)); return this; }
+    @Override public int imageResolution() { return (int) Math.round(Math.sqrt(pixels / 3.0)); }
+    @Override public int contextLength() { throw new UnsupportedOperationException("any context length"); }
+    @Override public Device device() { return Device.CPU; }
+    @Override public DType dtype() { return dtype; }
 
     /** Characters to ids modulo {@code vocab}, padded with 0 to {@code context}. */
     static Tensor tokenize(List<String> texts, int context, int vocab) {

@@ -77,7 +77,7 @@ public final class BenchDistCommand implements Callable<Integer> {
                     Torch.manualSeed(1000L * step + pg.rank());
                     Tensor images = Torch.randn(new long[]{b, 3, ARCH.imageResolution(), ARCH.imageResolution()}, DType.F32, Device.CPU);
                     Tensor tokens = Torch.randint(1, ARCH.vocabSize(), new long[]{b, ARCH.contextLength()}, DType.I64, Device.CPU);
-                    try (GlobalBatchLoss.Step st = lossFn.forward(model.encodeImage(images), model.encodeText(tokens), model.logitScale().get())) {
+                    try (GlobalBatchLoss.Step st = lossFn.forward(model.encodeImage(images), model.encodeText(tokens), model.logitScale())) {
                         loss = st.globalLoss();
                         st.backward(1.0);
                     }

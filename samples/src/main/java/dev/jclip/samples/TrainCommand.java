@@ -13,12 +13,12 @@ import dev.jclip.dist.GlobalBatchLoss;
 import dev.jclip.dist.ProcessGroup;
 import dev.jclip.image.ImageTransform;
 import dev.jclip.model.ClipArchitecture;
+import dev.jclip.model.ModelNames;
 import dev.jclip.model.ClipModel;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import dev.jclip.train.AdamW;
-import dev.jclip.train.ClipModelAdapter;
 import dev.jclip.train.Precision;
 import dev.jclip.train.Recipes;
 import dev.jclip.train.TrainCheckpoint;
@@ -55,7 +55,7 @@ import java.util.concurrent.Callable;
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "synthetic | fashion-mnist | DIR (images + .txt) | CSV/TSV file | SHARDS (a.tar or data-{000..009}.tar)")
     String data;
-    @Option(names = "--model", defaultValue = "auto", description = "shapes | fashion | a released name (ViT-B/32, RN50, ...) | a config JSON file; auto: shapes or fashion by --data (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "auto", description = "shapes | fashion | an open_clip name (ViT-B-32, ViT-B-32-quickgelu, RN50, ViT-H-14, ...; OpenAI's ViT-B/32 too) | a config JSON file (open_clip model_cfg); auto: shapes or fashion by --data (default ${DEFAULT-VALUE})")
     String model;
     @Option(names = "--precision", defaultValue = "fp32", description = "fp32 | bf16 | fp16 (default ${DEFAULT-VALUE})") String precision;
     @Option(names = "--batch", defaultValue = "128") int batch;
@@ -120,11 +120,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:LOCAL_RANK} (as torchrun scripts do). */
+    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:(LOCAL_RANK % visible)}, made current. */
     private Device deviceFor(DistEnv env) {
         Device d = Device.parse(device);
-        if (d.isCuda() && env.isDistributed() && !device.contains(":")) return Device.cuda(env.localRank());
-        return d;
+        if (d.isCuda() && !device.contains(":")) d.requireAvailable();   // "not available in this build" before any mapping
+        return dev.jclip.dist.DeviceAssignment.apply(device, env);
     }
 
     private Result run(Device dev, ProcessGroup pg) throws Exception {
@@ -144,8 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .withSeed(seed).withDevice(dev);
         if (main) Files.createDirectories(out);
         try (ClipModel m = ClipModel.initialized(arch, seed, DType.F32, dev)) {
-            ClipModelAdapter cm = new ClipModelAdapter(m);
-            try (Trainer tr = new Trainer(cm, tokenize, cfg)) {
+            try (Trainer tr = new Trainer(m, tokenize, cfg)) {
                 if (resume) {
                     long at = TrainCheckpoint.resume(out, tr);
                     if (main) System.err.println("resumed at step " + at + " from " + out);
@@ -173,10 +172,10 @@ public final class TrainCommand implements Callable<Integer> {
                     if (!main) return new Result(rep, sum);
                 }
                 if (synthetic) {
-                    Recipes.ShapesScore s = Recipes.evaluateShapes(cm, tokenize, arch.imageResolution(), 800, 2000, out, dev);
+                    Recipes.ShapesScore s = Recipes.evaluateShapes(m, tokenize, arch.imageResolution(), 800, 2000, out, dev);
                     rep.put("heldout_top1", s.heldoutTop1()).put("seen_top1", s.seenTop1()).put("chance", s.chance());
                 } else if (fashion) {
-                    ZeroShotEval.Result z = Recipes.evaluateFashion(cm, tokenize, fashionDir, arch.imageResolution(), out, dev);
+                    ZeroShotEval.Result z = Recipes.evaluateFashion(m, tokenize, fashionDir, arch.imageResolution(), out, dev);
                     rep.put("zero_shot_top1", z.top1()).put("test_images", z.total()).put("chance", 0.1);
                 }
                 rep.put("out", out.toAbsolutePath().toString());
@@ -189,10 +188,11 @@ public final class TrainCommand implements Callable<Integer> {
         String m = model.equals("auto") ? (fashion ? "fashion" : "shapes") : model;
         if (m.equals("shapes")) return Recipes.shapesArchitecture();
         if (m.equals("fashion")) return Recipes.fashionArchitecture();
-        if (ClipArchitecture.RELEASED.contains(m)) return ClipArchitecture.released(m);
+        if (ModelNames.isKnown(m)) return ClipArchitecture.named(m);
         Path p = Path.of(m);
         if (Files.isRegularFile(p)) return ClipArchitecture.fromJson(p);
-        throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, one of " + ClipArchitecture.RELEASED + " or a JSON file");
+        throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, an open_clip name (" + String.join(", ", ModelNames.NAMES)
+                + ", each also -quickgelu), OpenAI's " + ModelNames.OPENAI.keySet() + " or a JSON file");
     }
 
     /** The training batches; in a data-parallel job this rank's shard ({@code perm[rank::world]}, shards by rank). */

@@ -1,6 +1,5 @@
-package dev.jclip.train;
+package dev.jclip.io;
 
-import dev.jclip.io.TensorData;
 import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
