@@ -174,6 +174,12 @@ final class NativeApi {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
             new Decl("cudaGetErrorString", "JCLIP_OPTIONAL const char* cudaGetErrorString(cudaError_t error);",
                     FunctionDescriptor.of(ADDRESS, JAVA_INT), false, true),
+            new Decl("_ZN2at13globalContextEv", "JCLIP_OPTIONAL void* _ZN2at13globalContextEv(void);",
+                    FunctionDescriptor.of(ADDRESS), false, true),
+            new Decl("_ZN2at7Context17setAllowTF32CuDNNEb", "JCLIP_OPTIONAL void _ZN2at7Context17setAllowTF32CuDNNEb(void* self, bool allow);",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false, true),
+            new Decl("_ZN2at7Context18setAllowTF32CuBLASEb", "JCLIP_OPTIONAL void _ZN2at7Context18setAllowTF32CuBLASEb(void* self, bool allow);",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false, true),
             new Decl("ncclGetVersion", "JCLIP_OPTIONAL ncclResult_t ncclGetVersion(int* version);",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
             new Decl("ncclGetUniqueId", "JCLIP_OPTIONAL ncclResult_t ncclGetUniqueId(ncclUniqueId* uniqueId);",
@@ -1166,6 +1172,45 @@ final class NativeApi {
             return (MemorySegment) cudaGetErrorString$.HANDLE.invokeExact(error);
         } catch (Throwable t) {
             throw NativeLinker.rethrow("cudaGetErrorString", t);
+        }
+    }
+
+    /** {@code void* _ZN2at13globalContextEv(void);} */
+    private static final class _ZN2at13globalContextEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at13globalContextEv", FunctionDescriptor.of(ADDRESS), false);
+    }
+
+    static MemorySegment _ZN2at13globalContextEv() {
+        try {
+            return (MemorySegment) _ZN2at13globalContextEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at13globalContextEv", t);
+        }
+    }
+
+    /** {@code void _ZN2at7Context17setAllowTF32CuDNNEb(void* self, bool allow);} */
+    private static final class _ZN2at7Context17setAllowTF32CuDNNEb$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context17setAllowTF32CuDNNEb", FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false);
+    }
+
+    static void _ZN2at7Context17setAllowTF32CuDNNEb(MemorySegment self, boolean allow) {
+        try {
+            _ZN2at7Context17setAllowTF32CuDNNEb$.HANDLE.invokeExact(self, allow);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context17setAllowTF32CuDNNEb", t);
+        }
+    }
+
+    /** {@code void _ZN2at7Context18setAllowTF32CuBLASEb(void* self, bool allow);} */
+    private static final class _ZN2at7Context18setAllowTF32CuBLASEb$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context18setAllowTF32CuBLASEb", FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false);
+    }
+
+    static void _ZN2at7Context18setAllowTF32CuBLASEb(MemorySegment self, boolean allow) {
+        try {
+            _ZN2at7Context18setAllowTF32CuBLASEb$.HANDLE.invokeExact(self, allow);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context18setAllowTF32CuBLASEb", t);
         }
     }
 
