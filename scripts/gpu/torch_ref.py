@@ -174,7 +174,19 @@ def timed(dev, fn, warm, iters, mem):
     return total / iters * 1e3
 
 
+def sig(v):
+    return float("%.3g" % v)
+
+
 def matmul_peak(dev, dt, n, iters):
+    try:
+        return _matmul_peak(dev, dt, n, iters)
+    except Exception as e:  # e.g. no float16 matmul on an old CPU build
+        print("matmul peak %s: %s" % (dt, str(e).splitlines()[0]), flush=True)
+        return None
+
+
+def _matmul_peak(dev, dt, n, iters):
     a, b = torch.randn(n, n, device=dev).to(dt), torch.randn(n, n, device=dev).to(dt)
     for _ in range(3):
         a @ b
@@ -183,7 +195,7 @@ def matmul_peak(dev, dt, n, iters):
     for _ in range(iters):
         a @ b
     sync(dev)
-    return round(2.0 * n ** 3 * iters / (time.perf_counter() - t) / 1e12, 2)
+    return sig(2.0 * n ** 3 * iters / (time.perf_counter() - t) / 1e12)
 
 
 AMP = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
@@ -219,10 +231,10 @@ def main(argv):
         dt = "float32" if prec == "fp32" else ("bfloat16" if prec == "bf16" else "float16")
         tf = flops / (ms / 1e3) / 1e12
         r = {"workload": what, "precision": prec, "batch": b, "ms_per_step": round(ms, 3), "samples_per_s": round(b / (ms / 1e3), 1),
-             "tflops": round(tf, 2), "mfu": round(tf / peak[dt], 4)}
+             "tflops": sig(tf), "mfu": sig(tf / peak[dt]) if peak.get(dt) else None}
         r.update(mem)
         r.update(extra)
-        print("torch %-9s %-4s B=%-3d %9.2f ms/step %9.1f samples/s  MFU %.3f" % (what, prec, b, ms, r["samples_per_s"], r["mfu"]), flush=True)
+        print("torch %-9s %-4s B=%-3d %9.2f ms/step %9.1f samples/s  MFU %s" % (what, prec, b, ms, r["samples_per_s"], r["mfu"]), flush=True)
         out["rows"].append(r)
 
     def failed(what, prec, b, e):
