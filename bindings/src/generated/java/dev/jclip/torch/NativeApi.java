@@ -120,6 +120,10 @@ final class NativeApi {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN), false, false),
             new Decl("torch_get_num_threads", "JCLIP_CRITICAL AOTITorchError torch_get_num_threads(uint32_t* out_num_threads);",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), true, false),
+            new Decl("_ZN2at15set_num_threadsEi", "void _ZN2at15set_num_threadsEi(int32_t nthreads);",
+                    FunctionDescriptor.ofVoid(JAVA_INT), false, false),
+            new Decl("_ZN2at23get_num_interop_threadsEv", "int32_t _ZN2at23get_num_interop_threadsEv(void);",
+                    FunctionDescriptor.of(JAVA_INT), false, false),
             new Decl("_Znwm", "JCLIP_CRITICAL void* _Znwm(size_t size);",
                     FunctionDescriptor.of(ADDRESS, JAVA_LONG), true, false),
             new Decl("_ZdlPvm", "JCLIP_CRITICAL void _ZdlPvm(void* p, size_t size);",
@@ -150,6 +154,14 @@ final class NativeApi {
                     FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG), true, false),
             new Decl("_ZN5torch4cuda15manual_seed_allEm", "void _ZN5torch4cuda15manual_seed_allEm(uint64_t seed);",
                     FunctionDescriptor.ofVoid(JAVA_LONG), false, false),
+            new Decl("_ZN2at13globalContextEv", "JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);",
+                    FunctionDescriptor.of(ADDRESS), true, false),
+            new Decl("_ZNK2at7Context17userEnabledMkldnnEv", "JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);",
+                    FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true, false),
+            new Decl("_ZN2at7Context20setUserEnabledMkldnnEb", "JCLIP_CRITICAL void _ZN2at7Context20setUserEnabledMkldnnEb(void* self, bool enabled);",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), true, false),
+            new Decl("_ZN2at7Context9hasMKLDNNEv", "JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);",
+                    FunctionDescriptor.of(JAVA_BOOLEAN), true, false),
             new Decl("_ZN3c104cuda12device_countEv", "JCLIP_OPTIONAL int8_t _ZN3c104cuda12device_countEv(void);",
                     FunctionDescriptor.of(JAVA_BYTE), false, true),
             new Decl("aoti_torch_create_cuda_guard", "JCLIP_OPTIONAL AOTITorchError aoti_torch_create_cuda_guard(int32_t device_index, CUDAGuardHandle* ret_guard);",
@@ -174,8 +186,6 @@ final class NativeApi {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
             new Decl("cudaGetErrorString", "JCLIP_OPTIONAL const char* cudaGetErrorString(cudaError_t error);",
                     FunctionDescriptor.of(ADDRESS, JAVA_INT), false, true),
-            new Decl("_ZN2at13globalContextEv", "JCLIP_OPTIONAL void* _ZN2at13globalContextEv(void);",
-                    FunctionDescriptor.of(ADDRESS), false, true),
             new Decl("_ZN2at7Context17setAllowTF32CuDNNEb", "JCLIP_OPTIONAL void _ZN2at7Context17setAllowTF32CuDNNEb(void* self, bool allow);",
                     FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false, true),
             new Decl("_ZN2at7Context18setAllowTF32CuBLASEb", "JCLIP_OPTIONAL void _ZN2at7Context18setAllowTF32CuBLASEb(void* self, bool allow);",
@@ -824,6 +834,32 @@ final class NativeApi {
         }
     }
 
+    /** {@code void _ZN2at15set_num_threadsEi(int32_t nthreads);} */
+    private static final class _ZN2at15set_num_threadsEi$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at15set_num_threadsEi", FunctionDescriptor.ofVoid(JAVA_INT), false);
+    }
+
+    static void _ZN2at15set_num_threadsEi(int nthreads) {
+        try {
+            _ZN2at15set_num_threadsEi$.HANDLE.invokeExact(nthreads);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at15set_num_threadsEi", t);
+        }
+    }
+
+    /** {@code int32_t _ZN2at23get_num_interop_threadsEv(void);} */
+    private static final class _ZN2at23get_num_interop_threadsEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at23get_num_interop_threadsEv", FunctionDescriptor.of(JAVA_INT), false);
+    }
+
+    static int _ZN2at23get_num_interop_threadsEv() {
+        try {
+            return (int) _ZN2at23get_num_interop_threadsEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at23get_num_interop_threadsEv", t);
+        }
+    }
+
     /** {@code void* _Znwm(size_t size);} */
     private static final class _Znwm$ {
         static final MethodHandle HANDLE = NativeLinker.link("_Znwm", FunctionDescriptor.of(ADDRESS, JAVA_LONG), true);
@@ -1019,6 +1055,58 @@ final class NativeApi {
         }
     }
 
+    /** {@code void* _ZN2at13globalContextEv(void);} */
+    private static final class _ZN2at13globalContextEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at13globalContextEv", FunctionDescriptor.of(ADDRESS), true);
+    }
+
+    static MemorySegment _ZN2at13globalContextEv() {
+        try {
+            return (MemorySegment) _ZN2at13globalContextEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at13globalContextEv", t);
+        }
+    }
+
+    /** {@code bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);} */
+    private static final class _ZNK2at7Context17userEnabledMkldnnEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZNK2at7Context17userEnabledMkldnnEv", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true);
+    }
+
+    static boolean _ZNK2at7Context17userEnabledMkldnnEv(MemorySegment self) {
+        try {
+            return (boolean) _ZNK2at7Context17userEnabledMkldnnEv$.HANDLE.invokeExact(self);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZNK2at7Context17userEnabledMkldnnEv", t);
+        }
+    }
+
+    /** {@code void _ZN2at7Context20setUserEnabledMkldnnEb(void* self, bool enabled);} */
+    private static final class _ZN2at7Context20setUserEnabledMkldnnEb$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context20setUserEnabledMkldnnEb", FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), true);
+    }
+
+    static void _ZN2at7Context20setUserEnabledMkldnnEb(MemorySegment self, boolean enabled) {
+        try {
+            _ZN2at7Context20setUserEnabledMkldnnEb$.HANDLE.invokeExact(self, enabled);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context20setUserEnabledMkldnnEb", t);
+        }
+    }
+
+    /** {@code bool _ZN2at7Context9hasMKLDNNEv(void);} */
+    private static final class _ZN2at7Context9hasMKLDNNEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context9hasMKLDNNEv", FunctionDescriptor.of(JAVA_BOOLEAN), true);
+    }
+
+    static boolean _ZN2at7Context9hasMKLDNNEv() {
+        try {
+            return (boolean) _ZN2at7Context9hasMKLDNNEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context9hasMKLDNNEv", t);
+        }
+    }
+
     /** {@code int8_t _ZN3c104cuda12device_countEv(void);} */
     private static final class _ZN3c104cuda12device_countEv$ {
         static final MethodHandle HANDLE = NativeLinker.link("_ZN3c104cuda12device_countEv", FunctionDescriptor.of(JAVA_BYTE), false);
@@ -1172,19 +1260,6 @@ final class NativeApi {
             return (MemorySegment) cudaGetErrorString$.HANDLE.invokeExact(error);
         } catch (Throwable t) {
             throw NativeLinker.rethrow("cudaGetErrorString", t);
-        }
-    }
-
-    /** {@code void* _ZN2at13globalContextEv(void);} */
-    private static final class _ZN2at13globalContextEv$ {
-        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at13globalContextEv", FunctionDescriptor.of(ADDRESS), false);
-    }
-
-    static MemorySegment _ZN2at13globalContextEv() {
-        try {
-            return (MemorySegment) _ZN2at13globalContextEv$.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLinker.rethrow("_ZN2at13globalContextEv", t);
         }
     }
 

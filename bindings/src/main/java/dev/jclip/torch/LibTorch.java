@@ -70,8 +70,12 @@ public final class LibTorch {
     }
 
     private static LibTorch load() {
+        Threads.beforeLoad();
         Optional<Path> ext = externalDirectory();
-        return ext.isPresent() ? loadExternal(ext.get()) : loadEmbedded();
+        LibTorch lt = ext.isPresent() ? loadExternal(ext.get()) : loadEmbedded();
+        instance = lt;
+        Threads.afterLoad();
+        return lt;
     }
 
     private static LibTorch loadExternal(Path dir) {
