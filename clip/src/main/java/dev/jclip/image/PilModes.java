@@ -197,6 +197,10 @@ final class PilModes {
 
     /** The first {@code bands} bands, interleaved, each sample truncated to a byte after a right shift. */
     private static byte[] samples(Raster r, int bands, int shift) {
+        if (shift == 0) {
+            byte[] own = adoptInterleaved(r, bands);
+            if (own != null) return own;
+        }
         int w = r.getWidth();
         int h = r.getHeight();
         byte[] out = new byte[w * h * bands];
@@ -210,6 +214,39 @@ final class PilModes {
             }
         }
         return out;
+    }
+
+    /**
+     * The decoder's own byte array when the raster already is Pillow's layout (8-bit samples,
+     * pixel-interleaved, rows back to back, bands in order; BGR(A)-ordered rasters, as JPEG gives,
+     * are reordered in place): a large image is then held once, not twice. The raster belongs to
+     * a BufferedImage that is dropped right after, so taking its array is safe. Null otherwise.
+     */
+    private static byte[] adoptInterleaved(Raster r, int bands) {
+        if (r.getNumBands() != bands || r.getMinX() != 0 || r.getMinY() != 0 || r.getParent() != null
+                || r.getSampleModelTranslateX() != 0 || r.getSampleModelTranslateY() != 0) return null;
+        if (!(r.getDataBuffer() instanceof java.awt.image.DataBufferByte db) || db.getNumBanks() != 1 || db.getOffset() != 0) return null;
+        if (!(r.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm)) return null;
+        long w = r.getWidth(), h = r.getHeight();
+        byte[] data = db.getData();
+        if (sm.getPixelStride() != bands || sm.getScanlineStride() != w * bands || data.length != w * h * bands) return null;
+        int[] off = sm.getBandOffsets();
+        boolean inOrder = true, reversed = bands >= 3;
+        for (int b = 0; b < bands; b++) {
+            inOrder &= off[b] == b;
+            reversed &= bands == 3 ? off[b] == 2 - b : b < 3 ? off[b] == 3 - b : off[b] == 0; // BGR or ABGR
+        }
+        if (inOrder) return data;
+        if (!reversed) return null;
+        if (bands == 3) {
+            for (int i = 0; i < data.length; i += 3) { byte t = data[i]; data[i] = data[i + 2]; data[i + 2] = t; }
+        } else { // ABGR -> RGBA
+            for (int i = 0; i < data.length; i += 4) {
+                byte a = data[i], bl = data[i + 1], g = data[i + 2], rd = data[i + 3];
+                data[i] = rd; data[i + 1] = g; data[i + 2] = bl; data[i + 3] = a;
+            }
+        }
+        return data;
     }
 
     /** High byte of each sample (Pillow's ";16B" unpackers keep the most significant byte). */
@@ -231,6 +268,12 @@ final class PilModes {
 
     /** Per band: 8-bit as is, wider kept by high byte, narrower (packed 565 etc.) scaled to 0..255. */
     private static byte[] toBytes(Raster r, ColorModel cm, int bands) {
+        boolean eightBit = true;
+        for (int b = 0; b < bands; b++) eightBit &= cm.getComponentSize(b) == 8;
+        if (eightBit) {
+            byte[] own = adoptInterleaved(r, bands);
+            if (own != null) return own;
+        }
         int w = r.getWidth();
         int h = r.getHeight();
         byte[] out = new byte[w * h * bands];
