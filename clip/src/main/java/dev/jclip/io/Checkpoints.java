@@ -120,7 +120,7 @@ public final class Checkpoints {
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file, "no such file");
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e, e);
+            throw new CheckpointException(file, "cannot read: " + MappedFile.reason(e), e);
         }
     }
 
@@ -128,7 +128,7 @@ public final class Checkpoints {
         try {
             return java.nio.file.Files.size(file);
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e, e);
+            throw new CheckpointException(file, "cannot read: " + MappedFile.reason(e), e);
         }
     }
 }

@@ -86,7 +86,7 @@ public final class BpeVocabulary {
         try (InputStream in = Files.newInputStream(file)) {
             return fromOpenAi(in, file.toString(), OPENAI_MERGES);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read BPE merges " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read BPE merges " + file + ": " + reason(e), e);
         }
     }
 
@@ -131,7 +131,7 @@ public final class BpeVocabulary {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(vocabJson + ": not valid JSON: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + vocabJson + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + vocabJson + ": " + reason(e), e);
         }
         if (root == null || !root.isObject()) throw new IllegalArgumentException(vocabJson + ": expected a JSON object {token: id}");
         Map<String, Integer> ids = new HashMap<>(root.size() * 2);
@@ -163,7 +163,7 @@ public final class BpeVocabulary {
         try (InputStream in = Files.newInputStream(mergesTxt)) {
             text = readText(in, mergesTxt.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + mergesTxt + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + mergesTxt + ": " + reason(e), e);
         }
         String[] lines = text.split("\n", -1);
         List<String[]> pairs = new ArrayList<>(lines.length);
@@ -269,5 +269,13 @@ public final class BpeVocabulary {
 
     int byteEndId(int b) {
         return byteEndIds[b];
+    }
+
+    /** An I/O failure as a reason without the path repeated ("no such file", "permission denied", ...). */
+    private static String reason(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -24,10 +24,13 @@ import java.util.function.Predicate;
  */
 final class MutationFuzzer {
     /** What one target run gave: executions, refusals, unique crashes (with one input each). */
-    record Report(String target, long executions, long refused, Map<String, byte[]> crashes, long slowestMillis) {
+    record Report(String target, long executions, long refused, Map<String, byte[]> crashes, long slowestMillis,
+                  long maxInputRss, byte[] maxRssInput, long processPeakRss) {
         String line() {
-            return String.format(java.util.Locale.ROOT, "%-22s %,10d executions  %,10d refused  %d unique crashes  slowest %d ms",
-                    target, executions, refused, crashes.size(), slowestMillis);
+            return String.format(java.util.Locale.ROOT, "%-22s %,10d executions  %,10d refused  %d unique crashes  slowest %d ms%s",
+                    target, executions, refused, crashes.size(), slowestMillis,
+                    maxInputRss >= 0 ? "  largest one-input RSS growth " + (maxInputRss >> 20) + " MiB, process peak RSS "
+                            + (processPeakRss >> 20) + " MiB" : "");
         }
     }
 
@@ -52,12 +55,14 @@ final class MutationFuzzer {
     /** Runs {@code target} for {@code seconds} (at least once per seed, unmutated first). */
     Report run(String name, double seconds, Target target, Predicate<Throwable> refusal) {
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        long execs = 0, refused = 0, slowest = 0;
+        long execs = 0, refused = 0, slowest = 0, maxRss = -1, processPeak = -1;
+        byte[] maxRssInput = null;
         Map<String, byte[]> crashes = new LinkedHashMap<>();
         int i = 0;
         while (i < seeds.size() || System.nanoTime() < end) {
             byte[] input = i < seeds.size() ? seeds.get(i) : mutate(seeds.get(rnd.nextInt(seeds.size())));
             i++;
+            long rss0 = PeakRss.reset(); // per input: which one costs the most memory
             long t0 = System.nanoTime();
             Throwable thrown = null;
             try {
@@ -66,6 +71,9 @@ final class MutationFuzzer {
                 thrown = t;
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
+            long grew = PeakRss.peakSince(rss0);
+            if (grew > maxRss) { maxRss = grew; maxRssInput = input; }
+            if (rss0 >= 0) processPeak = Math.max(processPeak, rss0 + grew);
             slowest = Math.max(slowest, ms);
             execs++;
             String crash = null;
@@ -84,7 +92,7 @@ final class MutationFuzzer {
             if (ms > 5_000) crash = "slow input: " + ms + " ms";
             if (crash != null) crashes.putIfAbsent(crash.length() > 300 ? crash.substring(0, 300) : crash, input);
         }
-        return new Report(name, execs, refused, crashes, slowest);
+        return new Report(name, execs, refused, crashes, slowest, maxRss, maxRssInput, processPeak);
     }
 
     /** One to four mutations of a copy of {@code seed}. */
