@@ -198,8 +198,9 @@ public final class ImageDecoder {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String m = t.getMessage();
-        return t == e ? String.valueOf(m) : e.getMessage() + ": " + m;
+        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        String top = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return t == e ? m : top + ": " + m;
     }
 
     private static String hexPrefix(byte[] b) {
