@@ -24,6 +24,8 @@ final class Dispatch {
         final MemorySegment stack = arena.allocate(JAVA_LONG, MAX_SLOTS);
         final MemorySegment out = arena.allocate(JAVA_LONG, 8);
         final MemorySegment list = arena.allocate(JAVA_LONG, 1);
+        /** The {@link Threads#generation} this thread applied (OpenMP's thread count is per thread). */
+        int threadsGeneration;
         /** Tensor arguments held (acquired) from their check until their handles are on the stack. */
         Tensor[] held = new Tensor[8];
         int nHeld;
@@ -57,16 +59,22 @@ final class Dispatch {
 
     static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
 
+    static {
+        SchemaCheck.applyConfigured(); // a schema dump of the loaded libtorch, when one is configured (external mode)
+    }
+
     private Dispatch() {}
 
     /** Calls {@code op}; returns null (no result), a Tensor, a Tensor[], a Long, Double, Boolean, or Object[]. */
     static Object call(OpHandle op, Object... args) {
+        if (op.refused != null) throw new TorchException(op.refused);
         OpSchema.Kind[] kinds = op.kinds;
         if (args.length != kinds.length) {
             throw new TorchException(op + ": expected " + kinds.length + " arguments " + signature(op)
                     + " but got " + args.length);
         }
         Frame f = FRAME.get();
+        if (f.threadsGeneration != Threads.generation) Threads.applyToCurrentThread(f);
         f.nBacked = 0;
         f.nKeep = 0;
         boolean readOnlyInput = false;
@@ -179,6 +187,7 @@ final class Dispatch {
             case STR, OPT_STR -> v instanceof String;
             case SCALAR, OPT_SCALAR -> throw bad(op, i, "has schema type Scalar, which libtorch's C ABI (2.10) cannot "
                     + "convert; only None can be passed for Scalar? (use a Scalar-free overload or the JNI bridge)");
+            case OPT_SCALAR_LIST -> noneList(op, i, v);
             case LAYOUT, OPT_LAYOUT -> throw bad(op, i, "is a Layout; only None (strided) is supported");
             case OPT_GENERATOR -> throw bad(op, i, "is a Generator; only None (the default generator) is supported");
             case UNSUPPORTED -> throw bad(op, i, "has schema type " + op.schema.args().get(i).type()
@@ -199,6 +208,16 @@ final class Dispatch {
             if (o == null) { if (!nullable) throw bad(op, i, "contains null"); continue; }
             if (!(o instanceof Tensor t)) return false;
             f.hold(t, op, i);
+        }
+        return true;
+    }
+
+    /** A {@code Scalar?[]} argument: Scalars cannot cross the 2.10 C ABI, Nones can. */
+    private static boolean noneList(OpHandle op, int i, Object v) {
+        Object[] arr = v instanceof List<?> l ? l.toArray() : v instanceof Object[] oa ? oa : null;
+        if (arr == null) return false;
+        for (Object o : arr) {
+            if (o != null) throw bad(op, i, "is a Scalar?[]; only Nones can be passed through libtorch's C ABI (2.10)");
         }
         return true;
     }
@@ -237,6 +256,7 @@ final class Dispatch {
             case OPT_MEMORY_FORMAT -> boxed(((MemoryFormat) v).code());
             case STR -> string((String) v);
             case OPT_STR -> boxed(string((String) v));
+            case OPT_SCALAR_LIST -> noneListHandle(v, f);
             default -> throw new IllegalStateException("unchecked kind " + k);
         };
     }
@@ -263,6 +283,13 @@ final class Dispatch {
             if (optionalElements && o != null) e = boxed(e);
             check(NativeApi.torch_list_push_back(list, e), "torch_list_push_back");
         }
+        return list.address();
+    }
+
+    private static long noneListHandle(Object v, Frame f) {
+        int n = v instanceof List<?> l ? l.size() : ((Object[]) v).length;
+        MemorySegment list = newList(n, f);
+        for (int i = 0; i < n; i++) check(NativeApi.torch_list_push_back(list, 0L), "torch_list_push_back");
         return list.address();
     }
 

@@ -436,6 +436,12 @@ public final class Tensor implements AutoCloseable {
         return readHost(DType.F64, m -> m.get(ValueLayout.JAVA_DOUBLE, 0));
     }
 
+    /**
+     * The in-place modification counter ({@code t._version} in PyTorch): it grows with every
+     * in-place write, so a cache of something derived from this tensor can tell it is stale.
+     */
+    public long version() { return Ops.version(this); }
+
     /** The single value of a one-element integer/bool tensor, as a long. */
     public long itemLong() {
         requireOneElement();
@@ -454,7 +460,28 @@ public final class Tensor implements AutoCloseable {
     public Tensor to(Device device, DType dtype) { return Ops.to(this, dtype, device, null, false, false, null); }
     public Tensor to(Device device) { return Ops.to(this, null, device, null, false, false, null); }
     public Tensor to(DType dtype) { return Ops.to(this, dtype, null, null, false, false, null); }
+
+    /**
+     * A copy to {@code device} that, from pinned host memory to a GPU, is queued on the current
+     * stream without the host waiting ({@code non_blocking=True}); libtorch's caching host
+     * allocator keeps the pinned source alive until the copy is done, so the source may be closed
+     * right after. From pageable memory it is an ordinary copy.
+     */
+    public Tensor toNonBlocking(Device device) { return Ops.to(this, null, device, null, true, false, null); }
+
+    /**
+     * A copy of this CPU tensor in page-locked (pinned) memory, the source of asynchronous copies
+     * to a GPU. Needs a CUDA build of libtorch (pinning is a CUDA host allocation); on other builds
+     * it is a plain copy, so callers need no special case.
+     */
+    public Tensor pinned() {
+        if (!device().equals(Device.CPU)) throw new TorchException("pinned() needs a CPU tensor, got " + describe());
+        return Ops.toCopy(this, null, null, LibTorch.get().isCudaBuild() && LibTorch.get().cudaDeviceCount() > 0 ? Boolean.TRUE : null, false, null);
+    }
     public Tensor contiguous() { return Ops.contiguous(this, MemoryFormat.CONTIGUOUS); }
+
+    /** A tensor with the same values laid out in {@code format} ({@code CHANNELS_LAST}: NHWC strides); this one's data when it already is. */
+    public Tensor contiguous(MemoryFormat format) { return Ops.contiguous(this, format); }
     public Tensor copy() { return Ops.clone(this, null); }
 
     // ---- autograd ----

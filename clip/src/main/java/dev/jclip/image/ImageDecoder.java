@@ -167,6 +167,43 @@ public final class ImageDecoder {
         return raster + (adoptable ? 0 : 8);
     }
 
+    /**
+     * Converts an image already in memory (e.g. from a service's own decoder) in the mode Pillow
+     * would give it (RGB, RGBA, L, P...); no EXIF orientation is applied (there is no metadata).
+     */
+    public DecodedImage decode(java.awt.image.BufferedImage image, String name) {
+        try {
+            return PilModes.fromBufferedImage(image, "bufferedimage", false); // the caller's image: copied, never adopted
+        } catch (RuntimeException e) {
+            throw new ImageDecodeException(name, "unsupported BufferedImage (" + e + ")", e);
+        }
+    }
+
+    /**
+     * Width and height from the file's header without decoding the pixels (to refuse huge images
+     * before allocating them); {@link ImageDecodeException} when the format is not recognised.
+     */
+    public static int[] probeSize(byte[] bytes, String name) {
+        if (bytes.length == 0) throw new ImageDecodeException(name, "the file is empty");
+        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException(name, "not a recognised image format (first bytes " + hexPrefix(bytes) + ")");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                return new int[]{reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageDecodeException(name, "corrupt image header (" + rootMessage(e) + ")", e);
+        }
+    }
+
     /** EXIF orientation tag, or 1 where there is none or the metadata cannot be parsed. */
     static int readOrientation(byte[] bytes) {
         try {

@@ -101,12 +101,20 @@ final class PilModes {
     }
 
     static DecodedImage fromBufferedImage(BufferedImage bi, String format) {
+        return fromBufferedImage(bi, format, true);
+    }
+
+    /**
+     * {@code owned}: the image was decoded here and is dropped afterwards, so its raster array may
+     * be adopted (and reordered) instead of copied; false for a caller's BufferedImage.
+     */
+    static DecodedImage fromBufferedImage(BufferedImage bi, String format, boolean owned) {
         int w = bi.getWidth();
         int h = bi.getHeight();
         ColorModel cm = bi.getColorModel();
         Raster r = bi.getRaster();
         if (cm instanceof IndexColorModel icm) {
-            return fromIndexed(icm, r, w, h, format);
+            return fromIndexed(icm, r, w, h, format, owned);
         }
         int csType = cm.getColorSpace().getType();
         int bands = r.getNumBands();
@@ -114,13 +122,13 @@ final class PilModes {
                 && r.getTransferType() != java.awt.image.DataBuffer.TYPE_FLOAT
                 && r.getTransferType() != java.awt.image.DataBuffer.TYPE_DOUBLE;
         if (plain && csType == ColorSpace.TYPE_GRAY && bands <= 2) {
-            return DecodedImage.of8(bands == 2 ? ImageMode.LA : ImageMode.L, w, h, toBytes(r, cm, bands));
+            return DecodedImage.of8(bands == 2 ? ImageMode.LA : ImageMode.L, w, h, toBytes(r, cm, bands, owned));
         }
         if (plain && csType == ColorSpace.TYPE_RGB && (bands == 3 || bands == 4)) {
-            return DecodedImage.of8(bands == 4 ? ImageMode.RGBA : ImageMode.RGB, w, h, toBytes(r, cm, bands));
+            return DecodedImage.of8(bands == 4 ? ImageMode.RGBA : ImageMode.RGB, w, h, toBytes(r, cm, bands, owned));
         }
         if (plain && csType == ColorSpace.TYPE_CMYK && bands == 4) {
-            return DecodedImage.of8(ImageMode.CMYK, w, h, toBytes(r, cm, 4));
+            return DecodedImage.of8(ImageMode.CMYK, w, h, toBytes(r, cm, 4, owned));
         }
         // anything else: let Java convert to sRGB (drops Pillow-exactness, keeps the pixels usable)
         boolean alpha = cm.hasAlpha();
@@ -138,9 +146,9 @@ final class PilModes {
         return DecodedImage.of8(alpha ? ImageMode.RGBA : ImageMode.RGB, w, h, px);
     }
 
-    private static DecodedImage fromIndexed(IndexColorModel icm, Raster r, int w, int h, String format) {
+    private static DecodedImage fromIndexed(IndexColorModel icm, Raster r, int w, int h, String format, boolean owned) {
         int n = icm.getMapSize();
-        byte[] idx = samples(r, 1, 0);
+        byte[] idx = samples(r, 1, 0, owned);
         byte[] pal = palette(icm);
         boolean blackWhite = n == 2 && isGrey(pal, 0, 0) && isGrey(pal, 1, 255);
         boolean identityRamp = true;
@@ -197,7 +205,11 @@ final class PilModes {
 
     /** The first {@code bands} bands, interleaved, each sample truncated to a byte after a right shift. */
     private static byte[] samples(Raster r, int bands, int shift) {
-        if (shift == 0) {
+        return samples(r, bands, shift, true);
+    }
+
+    private static byte[] samples(Raster r, int bands, int shift, boolean owned) {
+        if (shift == 0 && owned) {
             byte[] own = adoptInterleaved(r, bands);
             if (own != null) return own;
         }
@@ -267,8 +279,8 @@ final class PilModes {
     }
 
     /** Per band: 8-bit as is, wider kept by high byte, narrower (packed 565 etc.) scaled to 0..255. */
-    private static byte[] toBytes(Raster r, ColorModel cm, int bands) {
-        boolean eightBit = true;
+    private static byte[] toBytes(Raster r, ColorModel cm, int bands, boolean owned) {
+        boolean eightBit = owned;
         for (int b = 0; b < bands; b++) eightBit &= cm.getComponentSize(b) == 8;
         if (eightBit) {
             byte[] own = adoptInterleaved(r, bands);

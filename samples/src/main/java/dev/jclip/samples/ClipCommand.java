@@ -20,12 +20,23 @@ import picocli.CommandLine.Command;
                 PreprocessCommand.class,
                 TokenizeCommand.class,
                 EmbedCommand.class,
+                IndexCommand.class,
+                SearchCommand.class,
+                ServeCommand.class,
                 ZeroShotCommand.class,
                 EvalCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ClipCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** {@code --threads N} on every command (inherited by each subcommand): libtorch's intra-op threads. */
+    @CommandLine.Option(names = "--threads", paramLabel = "N", scope = CommandLine.ScopeType.INHERIT,
+            description = "CPU threads for libtorch's kernels (default: JCLIP_THREADS, else one per core; see `clip version`).")
+    void setThreads(int n) {
+        if (n < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + n);
+        dev.jclip.torch.Threads.setIntraOp(n);
+    }
 
     @Override public void run() {
         spec.commandLine().usage(System.err);
