@@ -107,10 +107,6 @@ JCLIP_CRITICAL AOTITorchError torch_get_num_threads(uint32_t* out_num_threads);
 /* thread pools (libtorch_cpu, ATen/Parallel.h): intra-op (OpenMP) and inter-op */
 void _ZN2at15set_num_threadsEi(int32_t nthreads);
 int32_t _ZN2at23get_num_interop_threadsEv(void);
-/* at::globalContext(), Context::userEnabledMkldnn() const and static Context::hasMKLDNN(): whether oneDNN kernels may run */
-JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);
-JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);
-JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);
 
 /* C++ operator new: optional<T> stack values point at an 8-byte slot the callee deletes */
 JCLIP_CRITICAL void* _Znwm(size_t size);
@@ -139,6 +135,16 @@ JCLIP_CRITICAL const void* _ZN2at6detail22getDefaultCPUGeneratorEv(void);
 JCLIP_CRITICAL void _ZN2at16CPUGeneratorImpl16set_current_seedEm(void* self, uint64_t seed);
 void _ZN5torch4cuda15manual_seed_allEm(uint64_t seed);
 
+/* oneDNN switch (libtorch_cpu, at::Context): at::globalContext() returns the process-wide Context&;
+   userEnabledMkldnn() is what every CPU operator consults when it picks a oneDNN kernel or ATen's own.
+   hasMKLDNN() says whether this build has oneDNN at all (dev.jclip.torch.OneDnn picks inference kernels by them).
+   jclip clears it around backward passes on CPUs where oneDNN's float32 gradients are wrong
+   (dev.jclip.torch.OneDnnGuard). */
+JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);
+JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);
+JCLIP_CRITICAL void _ZN2at7Context20setUserEnabledMkldnnEb(void* self, bool enabled);
+JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);
+
 /* CUDA builds only (libc10_cuda): c10::cuda::device_count() is noexcept, returns DeviceIndex (int8) */
 JCLIP_OPTIONAL int8_t _ZN3c104cuda12device_countEv(void);
 
@@ -157,6 +163,12 @@ JCLIP_OPTIONAL cudaError_t cudaSetDevice(int device);
 JCLIP_OPTIONAL cudaError_t cudaGetDevice(int* device);
 JCLIP_OPTIONAL cudaError_t cudaGetDeviceCount(int* count);
 JCLIP_OPTIONAL const char* cudaGetErrorString(cudaError_t error);
+
+/* TF32 switches on at::globalContext() (declared above; libtorch_cpu): PyTorch lets
+   cuDNN convolutions use TF32 by default, which is ~1e-3 relative off float32; the GPU check turns it
+   off for float32 parity and sets the same switches in Python for the side-by-side timings. */
+JCLIP_OPTIONAL void _ZN2at7Context17setAllowTF32CuDNNEb(void* self, bool allow);
+JCLIP_OPTIONAL void _ZN2at7Context18setAllowTF32CuBLASEb(void* self, bool allow);
 
 /* NCCL's C API (libnccl.so.2, a dependency of a pip PyTorch's libtorch_cuda; nccl.h) */
 JCLIP_OPTIONAL ncclResult_t ncclGetVersion(int* version);

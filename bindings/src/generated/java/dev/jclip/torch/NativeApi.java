@@ -124,12 +124,6 @@ final class NativeApi {
                     FunctionDescriptor.ofVoid(JAVA_INT), false, false),
             new Decl("_ZN2at23get_num_interop_threadsEv", "int32_t _ZN2at23get_num_interop_threadsEv(void);",
                     FunctionDescriptor.of(JAVA_INT), false, false),
-            new Decl("_ZN2at13globalContextEv", "JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);",
-                    FunctionDescriptor.of(ADDRESS), true, false),
-            new Decl("_ZNK2at7Context17userEnabledMkldnnEv", "JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);",
-                    FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true, false),
-            new Decl("_ZN2at7Context9hasMKLDNNEv", "JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);",
-                    FunctionDescriptor.of(JAVA_BOOLEAN), true, false),
             new Decl("_Znwm", "JCLIP_CRITICAL void* _Znwm(size_t size);",
                     FunctionDescriptor.of(ADDRESS, JAVA_LONG), true, false),
             new Decl("_ZdlPvm", "JCLIP_CRITICAL void _ZdlPvm(void* p, size_t size);",
@@ -160,6 +154,14 @@ final class NativeApi {
                     FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG), true, false),
             new Decl("_ZN5torch4cuda15manual_seed_allEm", "void _ZN5torch4cuda15manual_seed_allEm(uint64_t seed);",
                     FunctionDescriptor.ofVoid(JAVA_LONG), false, false),
+            new Decl("_ZN2at13globalContextEv", "JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);",
+                    FunctionDescriptor.of(ADDRESS), true, false),
+            new Decl("_ZNK2at7Context17userEnabledMkldnnEv", "JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);",
+                    FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true, false),
+            new Decl("_ZN2at7Context20setUserEnabledMkldnnEb", "JCLIP_CRITICAL void _ZN2at7Context20setUserEnabledMkldnnEb(void* self, bool enabled);",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), true, false),
+            new Decl("_ZN2at7Context9hasMKLDNNEv", "JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);",
+                    FunctionDescriptor.of(JAVA_BOOLEAN), true, false),
             new Decl("_ZN3c104cuda12device_countEv", "JCLIP_OPTIONAL int8_t _ZN3c104cuda12device_countEv(void);",
                     FunctionDescriptor.of(JAVA_BYTE), false, true),
             new Decl("aoti_torch_create_cuda_guard", "JCLIP_OPTIONAL AOTITorchError aoti_torch_create_cuda_guard(int32_t device_index, CUDAGuardHandle* ret_guard);",
@@ -184,6 +186,10 @@ final class NativeApi {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
             new Decl("cudaGetErrorString", "JCLIP_OPTIONAL const char* cudaGetErrorString(cudaError_t error);",
                     FunctionDescriptor.of(ADDRESS, JAVA_INT), false, true),
+            new Decl("_ZN2at7Context17setAllowTF32CuDNNEb", "JCLIP_OPTIONAL void _ZN2at7Context17setAllowTF32CuDNNEb(void* self, bool allow);",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false, true),
+            new Decl("_ZN2at7Context18setAllowTF32CuBLASEb", "JCLIP_OPTIONAL void _ZN2at7Context18setAllowTF32CuBLASEb(void* self, bool allow);",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false, true),
             new Decl("ncclGetVersion", "JCLIP_OPTIONAL ncclResult_t ncclGetVersion(int* version);",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
             new Decl("ncclGetUniqueId", "JCLIP_OPTIONAL ncclResult_t ncclGetUniqueId(ncclUniqueId* uniqueId);",
@@ -854,45 +860,6 @@ final class NativeApi {
         }
     }
 
-    /** {@code void* _ZN2at13globalContextEv(void);} */
-    private static final class _ZN2at13globalContextEv$ {
-        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at13globalContextEv", FunctionDescriptor.of(ADDRESS), true);
-    }
-
-    static MemorySegment _ZN2at13globalContextEv() {
-        try {
-            return (MemorySegment) _ZN2at13globalContextEv$.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLinker.rethrow("_ZN2at13globalContextEv", t);
-        }
-    }
-
-    /** {@code bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);} */
-    private static final class _ZNK2at7Context17userEnabledMkldnnEv$ {
-        static final MethodHandle HANDLE = NativeLinker.link("_ZNK2at7Context17userEnabledMkldnnEv", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true);
-    }
-
-    static boolean _ZNK2at7Context17userEnabledMkldnnEv(MemorySegment self) {
-        try {
-            return (boolean) _ZNK2at7Context17userEnabledMkldnnEv$.HANDLE.invokeExact(self);
-        } catch (Throwable t) {
-            throw NativeLinker.rethrow("_ZNK2at7Context17userEnabledMkldnnEv", t);
-        }
-    }
-
-    /** {@code bool _ZN2at7Context9hasMKLDNNEv(void);} */
-    private static final class _ZN2at7Context9hasMKLDNNEv$ {
-        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context9hasMKLDNNEv", FunctionDescriptor.of(JAVA_BOOLEAN), true);
-    }
-
-    static boolean _ZN2at7Context9hasMKLDNNEv() {
-        try {
-            return (boolean) _ZN2at7Context9hasMKLDNNEv$.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLinker.rethrow("_ZN2at7Context9hasMKLDNNEv", t);
-        }
-    }
-
     /** {@code void* _Znwm(size_t size);} */
     private static final class _Znwm$ {
         static final MethodHandle HANDLE = NativeLinker.link("_Znwm", FunctionDescriptor.of(ADDRESS, JAVA_LONG), true);
@@ -1088,6 +1055,58 @@ final class NativeApi {
         }
     }
 
+    /** {@code void* _ZN2at13globalContextEv(void);} */
+    private static final class _ZN2at13globalContextEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at13globalContextEv", FunctionDescriptor.of(ADDRESS), true);
+    }
+
+    static MemorySegment _ZN2at13globalContextEv() {
+        try {
+            return (MemorySegment) _ZN2at13globalContextEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at13globalContextEv", t);
+        }
+    }
+
+    /** {@code bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);} */
+    private static final class _ZNK2at7Context17userEnabledMkldnnEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZNK2at7Context17userEnabledMkldnnEv", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true);
+    }
+
+    static boolean _ZNK2at7Context17userEnabledMkldnnEv(MemorySegment self) {
+        try {
+            return (boolean) _ZNK2at7Context17userEnabledMkldnnEv$.HANDLE.invokeExact(self);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZNK2at7Context17userEnabledMkldnnEv", t);
+        }
+    }
+
+    /** {@code void _ZN2at7Context20setUserEnabledMkldnnEb(void* self, bool enabled);} */
+    private static final class _ZN2at7Context20setUserEnabledMkldnnEb$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context20setUserEnabledMkldnnEb", FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), true);
+    }
+
+    static void _ZN2at7Context20setUserEnabledMkldnnEb(MemorySegment self, boolean enabled) {
+        try {
+            _ZN2at7Context20setUserEnabledMkldnnEb$.HANDLE.invokeExact(self, enabled);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context20setUserEnabledMkldnnEb", t);
+        }
+    }
+
+    /** {@code bool _ZN2at7Context9hasMKLDNNEv(void);} */
+    private static final class _ZN2at7Context9hasMKLDNNEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context9hasMKLDNNEv", FunctionDescriptor.of(JAVA_BOOLEAN), true);
+    }
+
+    static boolean _ZN2at7Context9hasMKLDNNEv() {
+        try {
+            return (boolean) _ZN2at7Context9hasMKLDNNEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context9hasMKLDNNEv", t);
+        }
+    }
+
     /** {@code int8_t _ZN3c104cuda12device_countEv(void);} */
     private static final class _ZN3c104cuda12device_countEv$ {
         static final MethodHandle HANDLE = NativeLinker.link("_ZN3c104cuda12device_countEv", FunctionDescriptor.of(JAVA_BYTE), false);
@@ -1241,6 +1260,32 @@ final class NativeApi {
             return (MemorySegment) cudaGetErrorString$.HANDLE.invokeExact(error);
         } catch (Throwable t) {
             throw NativeLinker.rethrow("cudaGetErrorString", t);
+        }
+    }
+
+    /** {@code void _ZN2at7Context17setAllowTF32CuDNNEb(void* self, bool allow);} */
+    private static final class _ZN2at7Context17setAllowTF32CuDNNEb$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context17setAllowTF32CuDNNEb", FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false);
+    }
+
+    static void _ZN2at7Context17setAllowTF32CuDNNEb(MemorySegment self, boolean allow) {
+        try {
+            _ZN2at7Context17setAllowTF32CuDNNEb$.HANDLE.invokeExact(self, allow);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context17setAllowTF32CuDNNEb", t);
+        }
+    }
+
+    /** {@code void _ZN2at7Context18setAllowTF32CuBLASEb(void* self, bool allow);} */
+    private static final class _ZN2at7Context18setAllowTF32CuBLASEb$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context18setAllowTF32CuBLASEb", FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false);
+    }
+
+    static void _ZN2at7Context18setAllowTF32CuBLASEb(MemorySegment self, boolean allow) {
+        try {
+            _ZN2at7Context18setAllowTF32CuBLASEb$.HANDLE.invokeExact(self, allow);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context18setAllowTF32CuBLASEb", t);
         }
     }
 

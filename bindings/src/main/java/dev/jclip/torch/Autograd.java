@@ -12,8 +12,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Autograd {
     private Autograd() {}
 
+    /** Backward runs under {@link OneDnnGuard}: on CPUs whose oneDNN gradients are wrong, without oneDNN. */
     static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
-        Ops.backward(root, new Tensor[0], gradient, retainGraph, false);
+        OneDnnGuard.backward(() -> Ops.backward(root, new Tensor[0], gradient, retainGraph, false));
     }
 
     /** The gradient of {@code t} as a new owning tensor, or null when undefined. */

@@ -39,6 +39,7 @@ public final class ClipPreprocess {
     /** Side of the content inside the output; smaller than {@code nPx} when padded (see {@link #padded}). */
     private final int inner;
     private final ImageDecoder decoder;
+    private final float[] mean, std;
     /** float32 result of {@code ((v / 255f) - mean) / std} for each uint8 v and channel. */
     private final float[][] lut = new float[3][256];
 
@@ -53,6 +54,19 @@ public final class ClipPreprocess {
     }
 
     private ClipPreprocess(int nPx, int inner, ImageDecoder decoder) {
+        this(nPx, inner, decoder, MEAN, STD);
+    }
+
+    /**
+     * CLIP's steps with another normalisation ({@code mean}, {@code std} per R, G, B), as a
+     * checkpoint's {@code preprocessor_config.json} or open_clip {@code preprocess_cfg} may give;
+     * {@code inner < nPx} pads as {@link #padded} does.
+     */
+    public ClipPreprocess(int nPx, int inner, ImageDecoder decoder, float[] mean, float[] std) {
+        if (mean.length != 3 || std.length != 3) throw new IllegalArgumentException("mean and std need 3 values (R, G, B)");
+        for (float x : std) if (!(x > 0)) throw new IllegalArgumentException("std must be positive, got " + java.util.Arrays.toString(std));
+        this.mean = mean.clone();
+        this.std = std.clone();
         if (nPx <= 0) {
             throw new IllegalArgumentException("n_px must be positive, got " + nPx);
         }
@@ -67,7 +81,7 @@ public final class ClipPreprocess {
         for (int c = 0; c < 3; c++) {
             for (int v = 0; v < 256; v++) {
                 // same float32 operations, in the same order, as ToTensor + Normalize
-                lut[c][v] = (v / 255f - MEAN[c]) / STD[c];
+                lut[c][v] = (v / 255f - mean[c]) / std[c];
             }
         }
     }
@@ -80,6 +94,12 @@ public final class ClipPreprocess {
     public static ClipPreprocess padded(int nPx, int inner) {
         return new ClipPreprocess(nPx, inner, ImageDecoder.defaults());
     }
+
+    /** The per-channel mean (R, G, B) subtracted after scaling to [0, 1]. */
+    public float[] mean() { return mean.clone(); }
+
+    /** The per-channel standard deviation divided by. */
+    public float[] std() { return std.clone(); }
 
     /** Side of the content before padding ({@code n_px} when not padded). */
     public int innerSize() {

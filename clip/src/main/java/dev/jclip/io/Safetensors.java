@@ -70,6 +70,15 @@ public final class Safetensors {
         }
     }
 
+    /** Maps {@code file} into {@code arena}, which the caller owns (several shards, one owner). */
+    static StateDict read(Path file, Arena arena) {
+        MemorySegment m = MappedFile.map(file, arena);
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        parse(file, m, arena, tensors, metadata);
+        return new StateDict(tensors, metadata, arena, CheckpointFormat.SAFETENSORS, file);
+    }
+
     /** Whether {@code head} (the first bytes of a file) looks like a safetensors header. */
     static boolean looksLike(MemorySegment head, long fileSize) {
         if (head.byteSize() < 9) return false;

@@ -14,13 +14,14 @@ import dev.jclip.text.TextTooLongException;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import dev.jclip.model.ClipLogits;
+import dev.jclip.model.LoadedClip;
 import dev.jclip.torch.DType;
-import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -45,8 +46,8 @@ import java.util.concurrent.Callable;
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Write CLIP image/text features (L2-normalised), or features and logits for preprocessed inputs.")
 public final class EmbedCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Model checkpoint (safetensors, torch.save, TorchScript).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOptions ckpt;
 
     static final class Source {
         @Option(names = "--images", arity = "1..*", paramLabel = "SRC",
@@ -63,9 +64,6 @@ public final class EmbedCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--vocab", description = "BPE vocabulary for --texts when the checkpoint records no tokenizer.")
-    Path vocab;
-
     @Option(names = "--out", required = true,
             description = "Output: a folder of safetensors shards with manifest.json for images (written as it goes), "
                     + "or one .safetensors file (written atomically at the end; texts, --inputs, small image sets).")
@@ -80,12 +78,6 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--shard-size", defaultValue = "10000", description = "Rows per shard file (default ${DEFAULT-VALUE}).")
     int shardSize;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--dtype", description = "Model dtype (float32, float16, bfloat16, float64); default: the checkpoint's.")
-    String dtype;
-
     @Option(names = "--batch", defaultValue = "64", description = "Batch size, 1 to 65536 (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -94,15 +86,14 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         if (batch < 1 || batch > MAX_BATCH) throw new IllegalArgumentException("--batch must be in [1, " + MAX_BATCH + "], got " + batch);
-        OutputGuard.refuseInput(out, "--out", "--checkpoint", checkpoint);
-        OutputGuard.refuseInput(out, "--out", "--vocab", vocab);
+        OutputGuard.refuseInput(out, "--out", "--checkpoint", ckpt.checkpoint);
+        OutputGuard.refuseInput(out, "--out", "--vocab", ckpt.vocab);
         OutputGuard.refuseInput(out, "--out", "--texts", source.texts);
         OutputGuard.refuseInput(out, "--out", "--inputs", source.inputs);
         OutputGuard.refuseInput(out, "--out", "--list", source.list);
-        Device dev = Device.parse(device).requireAvailable();
-        DType dt = dtype == null ? null : DType.parse(dtype);
+        LoadedClip.Options options = ckpt.options(); // a bad --device or --dtype fails before anything is read
         List<String> texts = source.texts == null ? null : readTexts(); // bad text files fail before a model loads
-        try (EvalModel m = EvalModel.open(checkpoint, vocab, dev, dt)) {
+        try (EvalModel m = EvalModel.open(ckpt.checkpoint, options)) {
             if (source.inputs != null) return embedInputs(m);
             if (texts != null) return embedTexts(m, texts);
             ImageSources src = ImageSources.of(source.images == null ? List.of() : source.images, source.list);
@@ -134,7 +125,7 @@ public final class EmbedCommand implements Callable<Integer> {
             t.put("text_features", txt);
             t.put("logits_per_image", logits.logitsPerImage());
             t.put("logits_per_text", logits.logitsPerText());
-            FeatureFile.write(out, t, Map.of("producer", "jclip embed", "checkpoint", checkpoint.getFileName().toString()));
+            FeatureFile.write(out, t, Map.of("producer", "jclip embed", "checkpoint", String.valueOf(ckpt.checkpoint().getFileName())));
             System.out.println("wrote image_features " + img.describe() + ", text_features " + txt.describe() + " and logits to " + out);
         }
         return 0;
