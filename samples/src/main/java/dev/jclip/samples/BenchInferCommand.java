@@ -160,7 +160,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                 }
             });
             if (aten) systems.add(jclip(model, input, image, false, features, 2));
-            for (Runner s : systems) s.run();                    // warm-up: packs weights, plans kernels
+            // warm-up, one round's length each: packs weights, plans kernels, lets the JVM compile the Java side
+            for (Runner s : systems) { s.run(); measure(s, batch); }
             double diff = maxDiff(features[0], features[1]);
             double scale = maxAbs(features[1]);
             double[][] perS = new double[systems.size()][rounds], perCpuS = new double[systems.size()][rounds];
