@@ -151,7 +151,12 @@ public final class OneDnnGuard {
             case ON -> new Status(mode, true, null, null, true, 0);
             case AUTO -> {
                 long t0 = System.nanoTime();
-                GradientProbe.Result plain = GradientProbe.run();
+                GradientProbe.Result plain;
+                // Probe oneDNN itself, even inside a oneDnnOff() region (it ends; backward must be right after).
+                MemorySegment ctx = NativeApi._ZN2at13globalContextEv();
+                boolean was = NativeApi._ZNK2at7Context17userEnabledMkldnnEv(ctx);
+                NativeApi._ZN2at7Context20setUserEnabledMkldnnEb(ctx, true);
+                try { plain = GradientProbe.run(); } finally { NativeApi._ZN2at7Context20setUserEnabledMkldnnEb(ctx, was); }
                 if (!plain.wrong()) yield new Status(mode, true, plain.describe(), null, false, millisSince(t0));
                 GradientProbe.Result guarded;
                 // Not through backward(): the decision is being made.
@@ -164,9 +169,9 @@ public final class OneDnnGuard {
 
     private static long millisSince(long t0) { return Math.max(1, (System.nanoTime() - t0) / 1_000_000); }
 
-    /** Runs a backward pass under the guard when it is active. */
-    static void backward(Runnable pass) {
-        if (!isActive()) { pass.run(); return; }
+    /** Runs a backward pass from {@code root} under the guard when it is active (CPU roots only: CUDA has no oneDNN). */
+    static void backward(Tensor root, Runnable pass) {
+        if (root.device().type() != Device.Type.CPU || !isActive()) { pass.run(); return; }
         enter();
         try { pass.run(); } finally { exit(); }
     }
