@@ -3,6 +3,7 @@ package dev.jclip.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.BatchSource;
 import dev.jclip.data.FashionMnist;
+import dev.jclip.dist.DeviceAssignment;
 import dev.jclip.dist.DistEnv;
 import dev.jclip.dist.GlobalBatchLoss;
 import dev.jclip.dist.ProcessGroup;
@@ -48,9 +49,8 @@ public final class TrainJob {
                     + "SLURM_PROCID, SLURM_NTASKS): start it with scripts/launch, torchrun --no-python or srun");
         }
         DistEnv env = launched ? DistEnv.fromEnvironment() : DistEnv.single();
-        Device dev = Device.parse(o.device);
-        // One process per device: a bare "cuda" becomes cuda:LOCAL_RANK, as torchrun scripts do.
-        if (dev.isCuda() && env.isDistributed() && !o.device.contains(":")) dev = Device.cuda(env.localRank());
+        // One process per device: a bare "cuda" becomes cuda:(LOCAL_RANK % visible devices), made the current device.
+        Device dev = DeviceAssignment.apply(o.device, env);
         checkFolder(env.isMain());
         if (!env.isDistributed()) return run(dev, null);
         o.progress.note("jclip: data-parallel " + env + " on " + dev);
