@@ -129,6 +129,7 @@ public final class Ops {
     static final OpHandle OP_LOG_SOFTMAX = OpHandle.of("aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor");
     static final OpHandle OP_NORM = OpHandle.of("aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor");
     static final OpHandle OP_CONV2D = OpHandle.of("aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor");
+    static final OpHandle OP_CONV_TRANSPOSE2D = OpHandle.of("aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] output_padding=[0, 0], SymInt groups=1, SymInt[2] dilation=[1, 1]) -> Tensor");
     static final OpHandle OP_LAYER_NORM = OpHandle.of("aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor");
     static final OpHandle OP_BATCH_NORM = OpHandle.of("aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor");
     static final OpHandle OP_GELU = OpHandle.of("aten::gelu(Tensor self, *, str approximate=\"none\") -> Tensor");
@@ -159,6 +160,11 @@ public final class Ops {
     static final OpHandle OP_IS_SAME_SIZE = OpHandle.of("aten::is_same_size(Tensor self, Tensor other) -> bool");
     static final OpHandle OP_BROADCAST_TENSORS = OpHandle.of("aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]");
     static final OpHandle OP_RESULT_TYPE = OpHandle.of("aten::result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType");
+    static final OpHandle OP_VERSION = OpHandle.of("aten::_version(Tensor self) -> int");
+    static final OpHandle OP_MKLDNN_LINEAR_POINTWISE = OpHandle.of("mkldnn::_linear_pointwise(Tensor X, Tensor W, Tensor? B, str attr, Scalar?[] scalars, str? algorithm) -> Tensor Y");
+    static final OpHandle OP_MKLDNN_REORDER_LINEAR_WEIGHT = OpHandle.of("mkldnn::_reorder_linear_weight(Tensor self, int? batch_size=None) -> Tensor Y");
+    static final OpHandle OP_MKLDNN_CONVOLUTION_POINTWISE = OpHandle.of("mkldnn::_convolution_pointwise(Tensor X, Tensor W, Tensor? B, int[] padding, int[] stride, int[] dilation, int groups, str attr, Scalar?[] scalars, str? algorithm) -> Tensor Y");
+    static final OpHandle OP_MKLDNN_REORDER_CONVOLUTION_WEIGHT = OpHandle.of("mkldnn::_reorder_convolution_weight(Tensor self, int[2] padding=0, int[2] stride=1, int[2] dilation=1, int groups=1, int[]? input_size=None) -> Tensor Y");
 
     /** Every operator above (the registry {@link Torch#call} consults first). */
     static final List<OpHandle> ALL = List.of(OP_EMPTY, OP_EMPTY_LIKE, OP_ZEROS, OP_ZEROS_LIKE, OP_ONES, OP_ONES_LIKE, OP_RAND, 
@@ -175,14 +181,15 @@ public final class Ops {
             OP_ISNAN, OP_ISFINITE, OP_ANY, OP_ALL, OP_MATMUL, OP_MM, OP_BMM, OP_LINEAR, OP_OUTER, 
             OP_EINSUM, OP_SUM, OP_SUM_DIM, OP_MEAN, OP_MEAN_DIM, OP_VAR_DIM, OP_MAX_ALL, OP_MAX_DIM, 
             OP_MIN_ALL, OP_MIN_DIM, OP_AMAX, OP_ARGMAX, OP_ARGMIN, OP_TOPK, OP_SORT, OP_ARGSORT, 
-            OP_CUMSUM, OP_SOFTMAX, OP_LOG_SOFTMAX, OP_NORM, OP_CONV2D, OP_LAYER_NORM, OP_BATCH_NORM, 
-            OP_GELU, OP_RELU, OP_SIGMOID, OP_SILU, OP_DROPOUT, OP_EMBEDDING, OP_SCALED_DOT_PRODUCT_ATTENTION, 
+            OP_CUMSUM, OP_SOFTMAX, OP_LOG_SOFTMAX, OP_NORM, OP_CONV2D, OP_CONV_TRANSPOSE2D, OP_LAYER_NORM, 
+            OP_BATCH_NORM, OP_GELU, OP_RELU, OP_SIGMOID, OP_SILU, OP_DROPOUT, OP_EMBEDDING, OP_SCALED_DOT_PRODUCT_ATTENTION, 
             OP_AVG_POOL2D, OP_ADAPTIVE_AVG_POOL2D, OP_MAX_POOL2D, OP_CROSS_ENTROPY_LOSS, OP_MSE_LOSS, 
             OP_ONE_HOT, OP_UPSAMPLE_BICUBIC2D, OP_UPSAMPLE_BICUBIC2D_AA, OP_UPSAMPLE_BILINEAR2D, 
             OP_BACKWARD, OP_ZERO_INPLACE, OP_COPY_INPLACE, OP_FILL_INPLACE, OP_FUSED_ADAMW_INPLACE, 
             OP_AMP_FOREACH_NON_FINITE_CHECK_AND_UNSCALE_INPLACE, OP_AMP_UPDATE_SCALE_INPLACE, 
             OP_FOREACH_MUL_INPLACE, OP_FOREACH_ZERO_INPLACE, OP_IS_SAME_SIZE, OP_BROADCAST_TENSORS, 
-            OP_RESULT_TYPE);
+            OP_RESULT_TYPE, OP_VERSION, OP_MKLDNN_LINEAR_POINTWISE, OP_MKLDNN_REORDER_LINEAR_WEIGHT, 
+            OP_MKLDNN_CONVOLUTION_POINTWISE, OP_MKLDNN_REORDER_CONVOLUTION_WEIGHT);
 
     /** {@code aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor empty(long[] size, DType dtype, Device device, Boolean pin_memory, MemoryFormat memory_format) {
@@ -754,6 +761,11 @@ public final class Ops {
         return (Tensor) Dispatch.call(OP_CONV2D, new Object[]{input, weight, bias, stride, padding, dilation, groups});
     }
 
+    /** {@code aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] output_padding=[0, 0], SymInt groups=1, SymInt[2] dilation=[1, 1]) -> Tensor} */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, long[] stride, long[] padding, long[] output_padding, long groups, long[] dilation) {
+        return (Tensor) Dispatch.call(OP_CONV_TRANSPOSE2D, new Object[]{input, weight, bias, stride, padding, output_padding, groups, dilation});
+    }
+
     /** {@code aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor} */
     public static Tensor layerNorm(Tensor input, long[] normalized_shape, Tensor weight, Tensor bias, double eps, boolean cudnn_enable) {
         return (Tensor) Dispatch.call(OP_LAYER_NORM, new Object[]{input, normalized_shape, weight, bias, eps, cudnn_enable});
@@ -902,6 +914,31 @@ public final class Ops {
     /** {@code aten::result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType} */
     public static DType resultType(Tensor tensor, Tensor other) {
         return (DType) Dispatch.call(OP_RESULT_TYPE, new Object[]{tensor, other});
+    }
+
+    /** {@code aten::_version(Tensor self) -> int} */
+    public static long version(Tensor self) {
+        return (Long) Dispatch.call(OP_VERSION, new Object[]{self});
+    }
+
+    /** {@code mkldnn::_linear_pointwise(Tensor X, Tensor W, Tensor? B, str attr, Scalar?[] scalars, str? algorithm) -> Tensor Y} */
+    public static Tensor mkldnnLinearPointwise(Tensor X, Tensor W, Tensor B, String attr, String algorithm) {
+        return (Tensor) Dispatch.call(OP_MKLDNN_LINEAR_POINTWISE, new Object[]{X, W, B, attr, java.util.List.of(), algorithm});
+    }
+
+    /** {@code mkldnn::_reorder_linear_weight(Tensor self, int? batch_size=None) -> Tensor Y} */
+    public static Tensor mkldnnReorderLinearWeight(Tensor self, Long batch_size) {
+        return (Tensor) Dispatch.call(OP_MKLDNN_REORDER_LINEAR_WEIGHT, new Object[]{self, batch_size});
+    }
+
+    /** {@code mkldnn::_convolution_pointwise(Tensor X, Tensor W, Tensor? B, int[] padding, int[] stride, int[] dilation, int groups, str attr, Scalar?[] scalars, str? algorithm) -> Tensor Y} */
+    public static Tensor mkldnnConvolutionPointwise(Tensor X, Tensor W, Tensor B, long[] padding, long[] stride, long[] dilation, long groups, String attr, String algorithm) {
+        return (Tensor) Dispatch.call(OP_MKLDNN_CONVOLUTION_POINTWISE, new Object[]{X, W, B, padding, stride, dilation, groups, attr, java.util.List.of(), algorithm});
+    }
+
+    /** {@code mkldnn::_reorder_convolution_weight(Tensor self, int[2] padding=0, int[2] stride=1, int[2] dilation=1, int groups=1, int[]? input_size=None) -> Tensor Y} */
+    public static Tensor mkldnnReorderConvolutionWeight(Tensor self, long[] padding, long[] stride, long[] dilation, long groups, long[] input_size) {
+        return (Tensor) Dispatch.call(OP_MKLDNN_REORDER_CONVOLUTION_WEIGHT, new Object[]{self, padding, stride, dilation, groups, input_size});
     }
 
 }

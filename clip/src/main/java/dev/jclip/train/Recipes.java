@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.FashionMnist;
 import dev.jclip.data.ShapesDataset;
 import dev.jclip.eval.Heatmaps;
+import dev.jclip.image.ClipPreprocess;
+import dev.jclip.progress.ProgressListener;
 import dev.jclip.model.ClipArchitecture;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.Device;
@@ -66,11 +68,17 @@ public final class Recipes {
      */
     public static ShapesScore evaluateShapes(ContrastiveModel model, Function<List<String>, Tensor> tokenize, int imageSize,
                                              int heldout, int seen, Path out, Device device) {
+        return evaluateShapes(model, tokenize, imageSize, heldout, seen, out, device, ProgressListener.NONE);
+    }
+
+    /** As above, with progress reported to {@code progress} (the shapes are drawn at the model's size: no transform). */
+    public static ShapesScore evaluateShapes(ContrastiveModel model, Function<List<String>, Tensor> tokenize, int imageSize,
+                                             int heldout, int seen, Path out, Device device, ProgressListener progress) {
         List<String> names = new ArrayList<>();
         for (int k = 0; k < ShapesDataset.classCount(); k++) names.add(ShapesDataset.className(k));
         try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, names, SHAPES_PROMPTS, device)) {
-            ZeroShotEval.Result h = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.HELDOUT, heldout, 1), 250);
-            ZeroShotEval.Result s = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.SEEN, seen, 1), 250);
+            ZeroShotEval.Result h = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.HELDOUT, heldout, 1), 250, progress);
+            ZeroShotEval.Result s = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.SEEN, seen, 1), 250, progress);
             int c = names.size();
             double[][] sim = new double[c][c];
             for (int i = 0; i < c; i++) sim[i] = (h.perClassCount()[i] > 0 ? h : s).meanSimilarity()[i];
@@ -90,9 +98,18 @@ public final class Recipes {
      */
     public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
                                                      int imageSize, Path out, Device device) {
-        var test = FashionMnist.load(dir, FashionMnist.Split.TEST).captioned(FashionMnist.TRANSFORM.preprocess(imageSize), 0);
+        return evaluateFashion(model, tokenize, dir, FashionMnist.TRANSFORM.preprocess(imageSize), out, device, ProgressListener.NONE);
+    }
+
+    /**
+     * As above with a given transform (a fine-tuned model's own, which may not be the data set's
+     * padding) and progress reported to {@code progress}.
+     */
+    public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
+                                                     ClipPreprocess preprocess, Path out, Device device, ProgressListener progress) {
+        var test = FashionMnist.load(dir, FashionMnist.Split.TEST).captioned(preprocess, 0);
         try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, FashionMnist.TEMPLATES, device)) {
-            ZeroShotEval.Result r = zs.evaluate(test, 500);
+            ZeroShotEval.Result r = zs.evaluate(test, 500, progress);
             if (out != null) Heatmaps.similarity(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES,
                     "test images (rows) vs class prompts: mean cosine", out.resolve("similarity.png"));
             return r;

@@ -8,16 +8,20 @@ import dev.jclip.embed.EmbeddingSink;
 import dev.jclip.embed.EmbeddingWriter;
 import dev.jclip.embed.ImageSources;
 import dev.jclip.eval.TextEmbedder;
+import dev.jclip.io.OutputGuard;
+import dev.jclip.text.TextLines;
+import dev.jclip.text.TextTooLongException;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import dev.jclip.model.ClipLogits;
+import dev.jclip.model.LoadedClip;
 import dev.jclip.torch.DType;
-import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -42,8 +46,8 @@ import java.util.concurrent.Callable;
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Write CLIP image/text features (L2-normalised), or features and logits for preprocessed inputs.")
 public final class EmbedCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Model checkpoint (safetensors, torch.save, TorchScript).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOptions ckpt;
 
     static final class Source {
         @Option(names = "--images", arity = "1..*", paramLabel = "SRC",
@@ -60,9 +64,6 @@ public final class EmbedCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--vocab", description = "BPE vocabulary for --texts when the checkpoint records no tokenizer.")
-    Path vocab;
-
     @Option(names = "--out", required = true,
             description = "Output: a folder of safetensors shards with manifest.json for images (written as it goes), "
                     + "or one .safetensors file (written atomically at the end; texts, --inputs, small image sets).")
@@ -77,22 +78,24 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--shard-size", defaultValue = "10000", description = "Rows per shard file (default ${DEFAULT-VALUE}).")
     int shardSize;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--dtype", description = "Model dtype (float32, float16, bfloat16, float64); default: the checkpoint's.")
-    String dtype;
-
-    @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "64", description = "Batch size, 1 to 65536 (default ${DEFAULT-VALUE}).")
     int batch;
 
+    /** Larger batches only cost memory: 65536 images at 224 px are 39 GB of floats already. */
+    static final int MAX_BATCH = 65536;
+
     @Override public Integer call() throws IOException {
-        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        Device dev = Device.parse(device);
-        DType dt = dtype == null ? null : DType.parse(dtype);
-        try (EvalModel m = EvalModel.open(checkpoint, vocab, dev, dt)) {
+        if (batch < 1 || batch > MAX_BATCH) throw new IllegalArgumentException("--batch must be in [1, " + MAX_BATCH + "], got " + batch);
+        OutputGuard.refuseInput(out, "--out", "--checkpoint", ckpt.checkpoint);
+        OutputGuard.refuseInput(out, "--out", "--vocab", ckpt.vocab);
+        OutputGuard.refuseInput(out, "--out", "--texts", source.texts);
+        OutputGuard.refuseInput(out, "--out", "--inputs", source.inputs);
+        OutputGuard.refuseInput(out, "--out", "--list", source.list);
+        LoadedClip.Options options = ckpt.options(); // a bad --device or --dtype fails before anything is read
+        List<String> texts = source.texts == null ? null : readTexts(); // bad text files fail before a model loads
+        try (EvalModel m = EvalModel.open(ckpt.checkpoint, options)) {
             if (source.inputs != null) return embedInputs(m);
-            if (source.texts != null) return embedTexts(m);
+            if (texts != null) return embedTexts(m, texts);
             ImageSources src = ImageSources.of(source.images == null ? List.of() : source.images, source.list);
             Models.refuseOutputAmongInputs(out, src.roots());
             if (out.getFileName().toString().endsWith(".safetensors")) {
@@ -122,16 +125,26 @@ public final class EmbedCommand implements Callable<Integer> {
             t.put("text_features", txt);
             t.put("logits_per_image", logits.logitsPerImage());
             t.put("logits_per_text", logits.logitsPerText());
-            FeatureFile.write(out, t, Map.of("producer", "jclip embed", "checkpoint", checkpoint.getFileName().toString()));
+            FeatureFile.write(out, t, Map.of("producer", "jclip embed", "checkpoint", String.valueOf(ckpt.checkpoint().getFileName())));
             System.out.println("wrote image_features " + img.describe() + ", text_features " + txt.describe() + " and logits to " + out);
         }
         return 0;
     }
 
-    private int embedTexts(EvalModel m) throws IOException {
-        List<String> lines = Files.readAllLines(source.texts).stream().filter(l -> !l.isBlank()).toList();
-        if (lines.isEmpty()) throw new IllegalArgumentException(source.texts + " holds no text (one text per line)");
-        Features f = TextEmbedder.embed(m.model(), m.promptTokenizer(), lines, batch).normalized();
+    private List<String> readTexts() {
+        List<String> lines = TextLines.read(source.texts, "--texts");
+        if (lines.isEmpty()) throw new IllegalArgumentException("--texts " + source.texts + " holds no text (one text per line)");
+        TextLines.requireNoEmptyLine(lines, source.texts, "--texts");
+        return lines;
+    }
+
+    private int embedTexts(EvalModel m, List<String> lines) {
+        Features f;
+        try {
+            f = TextEmbedder.embed(m.model(), m.promptTokenizer(), lines, batch).normalized();
+        } catch (TextTooLongException e) {
+            throw new IllegalArgumentException("--texts " + source.texts + " line " + (e.index() + 1) + ": " + e.getMessage(), e);
+        }
         FeatureFile.writeFeatures(out, Map.of("text_features", f), Map.of("producer", "jclip embed",
                 "names", Json.string(lines), "tokenizer", m.tokenizerSource()));
         System.out.println("wrote text_features [" + f.rows() + ", " + f.dim() + "] (L2-normalised) to " + out);

@@ -36,7 +36,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--threads", defaultValue = "32", description = "Request threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--request-threads", defaultValue = "32", description = "HTTP request threads (default ${DEFAULT-VALUE}); the global --threads sets libtorch's CPU threads.")
     int threads;
 
     @Option(names = "--no-batching", description = "Run each request's model call on its own instead of gathering concurrent ones.")
@@ -62,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         if (maxBatch < 1 || threads < 1 || maxBodyMb < 1 || maxPixels < 1 || maxTexts < 1 || batchWaitMs < 0) {
-            throw new IllegalArgumentException("--max-batch, --threads, --max-body-mb, --max-pixels and --max-texts must be >= 1, --batch-wait-ms >= 0");
+            throw new IllegalArgumentException("--max-batch, --request-threads, --max-body-mb, --max-pixels and --max-texts must be >= 1, --batch-wait-ms >= 0");
         }
         VectorIndex ix = index == null ? null : VectorIndex.open(index);
         Path ckpt = checkpoint != null ? checkpoint : ix != null && ix.info().get("checkpoint") != null ? Path.of(ix.info().get("checkpoint")) : null;

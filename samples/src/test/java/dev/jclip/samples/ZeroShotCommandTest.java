@@ -55,7 +55,7 @@ class ZeroShotCommandTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = new CommandLine(new ClipCommand());
+            CommandLine cl = ClipCommand.commandLine();
             cl.setErr(new java.io.PrintWriter(System.err, true));
             int rc = cl.execute(args);
             return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -117,6 +117,6 @@ class ZeroShotCommandTest {
         Run noVocab = run("zero-shot", "--checkpoint", EmbedCommandTest.fixtures().resolve("models/vit_a/model.safetensors").toString(),
                 "--classes", "a,b", data.resolve("CLIP.png").toString());
         assertNotEquals(0, noVocab.rc());
-        assertTrue(noVocab.err().contains("records no tokenizer") && noVocab.err().contains("--vocab"), noVocab.err());
+        assertTrue(noVocab.err().contains("brings no tokenizer") && noVocab.err().contains("--vocab"), noVocab.err());
     }
 }
