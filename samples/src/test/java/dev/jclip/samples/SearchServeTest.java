@@ -128,7 +128,7 @@ class SearchServeTest {
         assertTrue(o.contains("embedded 2 images"), o);
         assertEquals(4, EmbeddingReader.open(out).size());
         String in = run(1, "embed", "--checkpoint", model.toString(), "--images", images.toString(), "--out", images.toString());
-        assertTrue(in.contains("is an input"), in);
+        assertTrue(in.contains("is the input SRC " + images), in);
     }
 
     // ---- server ----
