@@ -10,16 +10,9 @@ import dev.jclip.progress.ProgressTracker;
  * {@code skipped PATH: reason} notes on the same stream.
  */
 final class EmbedProgress implements BulkEmbedder.Listener {
-<<<<<<< HEAD
     private final ProgressListener out;
     private final long alreadyDone;
     private ProgressTracker tracker;
-=======
-    private final PrintStream err;
-    private final boolean tty = ConsoleProgress.stderrIsTerminal(); // System.console() is not null in a log on JDK 22+
-    private long total = -1, lastNs;
-    private boolean quiet;
->>>>>>> main
 
     /** {@code alreadyDone}: items of the inputs found in the output already (a resumed run). */
     EmbedProgress(String mode, long alreadyDone) {
