@@ -177,15 +177,10 @@ public final class BenchInferCommand implements Callable<Integer> {
             double cpuRatio = median(perCpuS[0]) / median(perCpuS[1]);
             String modelName = name.replace('/', '-');
             if (json) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("model", modelName);
-                o.put("tower", tower);
-                o.put("batch", batch);
-                o.put("threads", threads);
-                o.put("jclip_per_s", round3(jclip));
-                o.put("ort_per_s", round3(ort));
-                o.put("ratio", round3(ratio));
-                System.out.println(Json.string(o));
+                // the format, key for key and spacing: {"model": "ViT-B-32", "tower": "image", ...}
+                System.out.printf(Locale.ROOT, "{\"model\": %s, \"tower\": %s, \"batch\": %d, \"threads\": %d, "
+                                + "\"jclip_per_s\": %s, \"ort_per_s\": %s, \"ratio\": %s}%n", Json.string(modelName), Json.string(tower),
+                        batch, threads, round3(jclip), round3(ort), round3(ratio));
                 System.err.printf(Locale.ROOT, "%s %s batch %d threads %d: max |jclip - ORT| %.2e (max |feature| %.3g), cpu ratio %.2f%s%n",
                         modelName, tower, batch, threads, diff, scale, cpuRatio, aten ? String.format(Locale.ROOT, "; jclip-aten %.2f /s", median(perS[2])) : "");
             } else {
