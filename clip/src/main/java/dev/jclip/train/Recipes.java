@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.FashionMnist;
 import dev.jclip.data.ShapesDataset;
-import dev.jclip.eval.Heatmaps;
 import dev.jclip.model.ClipArchitecture;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.Device;
@@ -57,15 +56,20 @@ public final class Recipes {
         return ClipArchitecture.vit(64, 28, 3, 128, 4, BYTES_CONTEXT, vocab, 64, 2, 2);
     }
 
-    /** Zero-shot on the shapes: held-out combinations, seen ones, chance = 1 / classes. */
-    public record ShapesScore(double heldoutTop1, double seenTop1, double chance, double[][] similarity) {}
+    /**
+     * Zero-shot on the shapes: held-out combinations, seen ones, chance = 1 / classes; and the mean
+     * cosine similarity of each class's images (rows, named {@code rows}: "* " marks a held-out
+     * class) to each class prompt (columns, named {@code classes}).
+     */
+    public record ShapesScore(double heldoutTop1, double seenTop1, double chance, double[][] similarity,
+                              List<String> rows, List<String> classes) {}
 
     /**
      * Classifies {@code heldout} images of the held-out combinations and {@code seen} images of
-     * the seen ones among all colour-shape classes, and draws {@code similarity.png} into {@code out}.
+     * the seen ones among all colour-shape classes.
      */
     public static ShapesScore evaluateShapes(ContrastiveModel model, Function<List<String>, Tensor> tokenize, int imageSize,
-                                             int heldout, int seen, Path out, Device device) {
+                                             int heldout, int seen, Device device) {
         List<String> names = new ArrayList<>();
         for (int k = 0; k < ShapesDataset.classCount(); k++) names.add(ShapesDataset.className(k));
         try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, names, SHAPES_PROMPTS, device)) {
@@ -79,23 +83,20 @@ public final class Recipes {
                 boolean held = ShapesDataset.isHeldOut(k / ShapesDataset.SHAPES.size(), k % ShapesDataset.SHAPES.size());
                 rows.add((held ? "* " : "") + names.get(k));
             }
-            if (out != null) Heatmaps.similarity(sim, rows, names, "images (rows, * = held out) vs class prompts: mean cosine", out.resolve("similarity.png"));
-            return new ShapesScore(h.top1(), s.top1(), 1.0 / c, sim);
+            return new ShapesScore(h.top1(), s.top1(), 1.0 / c, sim, List.copyOf(rows), List.copyOf(names));
         }
     }
 
     /**
      * Fashion-MNIST zero-shot top-1 on the 10,000 test images, with the data set's class names,
-     * templates and transform (the same ones {@code clip eval --dataset fashion-mnist} uses).
+     * templates and transform (the same ones {@code clip eval --dataset fashion-mnist} uses);
+     * {@link ZeroShotEval.Result#meanSimilarity()} rows and columns are {@link FashionMnist#CLASSES}.
      */
     public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
-                                                     int imageSize, Path out, Device device) {
+                                                     int imageSize, Device device) {
         var test = FashionMnist.load(dir, FashionMnist.Split.TEST).captioned(FashionMnist.TRANSFORM.preprocess(imageSize), 0);
         try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, FashionMnist.TEMPLATES, device)) {
-            ZeroShotEval.Result r = zs.evaluate(test, 500);
-            if (out != null) Heatmaps.similarity(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES,
-                    "test images (rows) vs class prompts: mean cosine", out.resolve("similarity.png"));
-            return r;
+            return zs.evaluate(test, 500);
         }
     }
 

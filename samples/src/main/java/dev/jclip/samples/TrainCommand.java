@@ -158,6 +158,11 @@ public final class TrainCommand implements Callable<Integer> {
                     run.metadata(ImageTransform.METADATA_KEY, (fashion ? FashionMnist.TRANSFORM : ImageTransform.clip()).toJson());
                     sum = run.run(tr, src, maxMinutes * 60);
                 }
+                // The loss curve from the whole metrics file (a resumed run plots its full history). After a
+                // signal the JVM is shutting down and AWT may refuse to start: the checkpoint is what matters.
+                if (main) {
+                    try { LossCurve.plot(out); } catch (RuntimeException | Error e) { System.err.println("jclip: loss plot skipped: " + e); }
+                }
                 ObjectNode rep = Recipes.json();
                 rep.put("steps", tr.step());
                 rep.put("train_seconds", Math.round(sum.seconds() * 10) / 10.0);
@@ -171,10 +176,14 @@ public final class TrainCommand implements Callable<Integer> {
                     if (!main) return new Result(rep, sum);
                 }
                 if (synthetic) {
-                    Recipes.ShapesScore s = Recipes.evaluateShapes(m, tokenize, arch.imageResolution(), 800, 2000, out, dev);
+                    Recipes.ShapesScore s = Recipes.evaluateShapes(m, tokenize, arch.imageResolution(), 800, 2000, dev);
+                    Heatmaps.similarity(s.similarity(), s.rows(), s.classes(), "images (rows, * = held out) vs class prompts: mean cosine",
+                            out.resolve("similarity.png"));
                     rep.put("heldout_top1", s.heldoutTop1()).put("seen_top1", s.seenTop1()).put("chance", s.chance());
                 } else if (fashion) {
-                    ZeroShotEval.Result z = Recipes.evaluateFashion(m, tokenize, fashionDir, arch.imageResolution(), out, dev);
+                    ZeroShotEval.Result z = Recipes.evaluateFashion(m, tokenize, fashionDir, arch.imageResolution(), dev);
+                    Heatmaps.similarity(z.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES,
+                            "test images (rows) vs class prompts: mean cosine", out.resolve("similarity.png"));
                     rep.put("zero_shot_top1", z.top1()).put("test_images", z.total()).put("chance", 0.1);
                 }
                 rep.put("out", out.toAbsolutePath().toString());
