@@ -27,6 +27,16 @@ typedef struct AtenTensorOpaque* AtenTensorHandle;
 typedef uint64_t StableIValue;
 typedef struct StableListOpaque* StableListHandle;
 typedef struct StringOpaque* StringHandle;
+/* CUDA (libtorch_cuda's shim, and the CUDA runtime it links) */
+typedef struct CUDAGuardOpaque* CUDAGuardHandle;
+typedef struct CUstream_st* cudaStream_t;
+typedef int cudaError_t;
+/* NCCL (nccl.h): enums are ints, the communicator is a pointer, the unique id a 128-byte struct passed by value */
+typedef int ncclResult_t;
+typedef int ncclDataType_t;
+typedef int ncclRedOp_t;
+typedef struct ncclComm* ncclComm_t;
+typedef struct { char internal[128]; } ncclUniqueId;
 
 #ifdef __cplusplus
 extern "C" {
@@ -94,6 +104,10 @@ JCLIP_CRITICAL AOTITorchError torch_delete_string(StringHandle handle);
 AOTITorchError torch_set_requires_grad(AtenTensorHandle tensor, bool requires_grad);
 JCLIP_CRITICAL AOTITorchError torch_get_num_threads(uint32_t* out_num_threads);
 
+/* thread pools (libtorch_cpu, ATen/Parallel.h): intra-op (OpenMP) and inter-op */
+void _ZN2at15set_num_threadsEi(int32_t nthreads);
+int32_t _ZN2at23get_num_interop_threadsEv(void);
+
 /* C++ operator new: optional<T> stack values point at an 8-byte slot the callee deletes */
 JCLIP_CRITICAL void* _Znwm(size_t size);
 /* C++ operator delete(void*, size_t): frees a slot that was not handed over */
@@ -121,8 +135,48 @@ JCLIP_CRITICAL const void* _ZN2at6detail22getDefaultCPUGeneratorEv(void);
 JCLIP_CRITICAL void _ZN2at16CPUGeneratorImpl16set_current_seedEm(void* self, uint64_t seed);
 void _ZN5torch4cuda15manual_seed_allEm(uint64_t seed);
 
+/* oneDNN switch (libtorch_cpu, at::Context): at::globalContext() returns the process-wide Context&;
+   userEnabledMkldnn() is what every CPU operator consults when it picks a oneDNN kernel or ATen's own.
+   hasMKLDNN() says whether this build has oneDNN at all (dev.jclip.torch.OneDnn picks inference kernels by them).
+   jclip clears it around backward passes on CPUs where oneDNN's float32 gradients are wrong
+   (dev.jclip.torch.OneDnnGuard). */
+JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);
+JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);
+JCLIP_CRITICAL void _ZN2at7Context20setUserEnabledMkldnnEb(void* self, bool enabled);
+JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);
+
 /* CUDA builds only (libc10_cuda): c10::cuda::device_count() is noexcept, returns DeviceIndex (int8) */
 JCLIP_OPTIONAL int8_t _ZN3c104cuda12device_countEv(void);
+
+/* CUDA through FFM alone (all optional: present with libtorch_cuda, absent on CPU builds).
+   libtorch_cuda's shim (torch/csrc/inductor/aoti_torch/shim_cuda.cpp): a CUDAGuard sets the current
+   device while it lives; the current stream of a device. */
+JCLIP_OPTIONAL AOTITorchError aoti_torch_create_cuda_guard(int32_t device_index, CUDAGuardHandle* ret_guard);
+JCLIP_OPTIONAL AOTITorchError aoti_torch_delete_cuda_guard(CUDAGuardHandle guard);
+JCLIP_OPTIONAL AOTITorchError aoti_torch_cuda_guard_set_index(CUDAGuardHandle guard, int32_t device_index);
+JCLIP_OPTIONAL AOTITorchError aoti_torch_get_current_cuda_stream(int32_t device_index, void** ret_stream);
+/* the CUDA runtime (libcudart, a dependency of libtorch_cuda): stream sync, memory info, current device */
+JCLIP_OPTIONAL cudaError_t cudaStreamSynchronize(cudaStream_t stream);
+JCLIP_OPTIONAL cudaError_t cudaDeviceSynchronize(void);
+JCLIP_OPTIONAL cudaError_t cudaMemGetInfo(size_t* free, size_t* total);
+JCLIP_OPTIONAL cudaError_t cudaSetDevice(int device);
+JCLIP_OPTIONAL cudaError_t cudaGetDevice(int* device);
+JCLIP_OPTIONAL cudaError_t cudaGetDeviceCount(int* count);
+JCLIP_OPTIONAL const char* cudaGetErrorString(cudaError_t error);
+
+/* NCCL's C API (libnccl.so.2, a dependency of a pip PyTorch's libtorch_cuda; nccl.h) */
+JCLIP_OPTIONAL ncclResult_t ncclGetVersion(int* version);
+JCLIP_OPTIONAL ncclResult_t ncclGetUniqueId(ncclUniqueId* uniqueId);
+JCLIP_OPTIONAL ncclResult_t ncclCommInitRank(ncclComm_t* comm, int nranks, ncclUniqueId commId, int rank);
+JCLIP_OPTIONAL ncclResult_t ncclAllReduce(const void* sendbuff, void* recvbuff, size_t count, ncclDataType_t datatype, ncclRedOp_t op, ncclComm_t comm, cudaStream_t stream);
+JCLIP_OPTIONAL ncclResult_t ncclBroadcast(const void* sendbuff, void* recvbuff, size_t count, ncclDataType_t datatype, int root, ncclComm_t comm, cudaStream_t stream);
+JCLIP_OPTIONAL ncclResult_t ncclAllGather(const void* sendbuff, void* recvbuff, size_t sendcount, ncclDataType_t datatype, ncclComm_t comm, cudaStream_t stream);
+JCLIP_OPTIONAL ncclResult_t ncclGroupStart(void);
+JCLIP_OPTIONAL ncclResult_t ncclGroupEnd(void);
+JCLIP_OPTIONAL ncclResult_t ncclCommGetAsyncError(ncclComm_t comm, ncclResult_t* asyncError);
+JCLIP_OPTIONAL ncclResult_t ncclCommAbort(ncclComm_t comm);
+JCLIP_OPTIONAL ncclResult_t ncclCommDestroy(ncclComm_t comm);
+JCLIP_OPTIONAL const char* ncclGetErrorString(ncclResult_t result);
 
 /* libc (fd juggling to capture libtorch 2.10's error text, which it only prints to stderr) */
 int dup(int fd);

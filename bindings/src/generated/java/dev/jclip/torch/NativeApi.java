@@ -2,6 +2,7 @@
 package dev.jclip.torch;
 
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
@@ -15,6 +16,10 @@ import static java.lang.foreign.ValueLayout.*;
 @SuppressWarnings({"unused", "preview"})
 final class NativeApi {
     private NativeApi() {}
+
+    /** {@code ncclUniqueId}: {@code struct { char internal[128]; }}, passed by value. */
+    static final MemoryLayout NCCL_UNIQUE_ID = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(128, JAVA_BYTE).withName("internal")).withName("ncclUniqueId");
 
     /** A declaration of the contract: symbol, C text, Java descriptor, flags. */
     record Decl(String name, String declaration, FunctionDescriptor descriptor, boolean critical, boolean optional) {}
@@ -115,6 +120,10 @@ final class NativeApi {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN), false, false),
             new Decl("torch_get_num_threads", "JCLIP_CRITICAL AOTITorchError torch_get_num_threads(uint32_t* out_num_threads);",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), true, false),
+            new Decl("_ZN2at15set_num_threadsEi", "void _ZN2at15set_num_threadsEi(int32_t nthreads);",
+                    FunctionDescriptor.ofVoid(JAVA_INT), false, false),
+            new Decl("_ZN2at23get_num_interop_threadsEv", "int32_t _ZN2at23get_num_interop_threadsEv(void);",
+                    FunctionDescriptor.of(JAVA_INT), false, false),
             new Decl("_Znwm", "JCLIP_CRITICAL void* _Znwm(size_t size);",
                     FunctionDescriptor.of(ADDRESS, JAVA_LONG), true, false),
             new Decl("_ZdlPvm", "JCLIP_CRITICAL void _ZdlPvm(void* p, size_t size);",
@@ -145,8 +154,62 @@ final class NativeApi {
                     FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG), true, false),
             new Decl("_ZN5torch4cuda15manual_seed_allEm", "void _ZN5torch4cuda15manual_seed_allEm(uint64_t seed);",
                     FunctionDescriptor.ofVoid(JAVA_LONG), false, false),
+            new Decl("_ZN2at13globalContextEv", "JCLIP_CRITICAL void* _ZN2at13globalContextEv(void);",
+                    FunctionDescriptor.of(ADDRESS), true, false),
+            new Decl("_ZNK2at7Context17userEnabledMkldnnEv", "JCLIP_CRITICAL bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);",
+                    FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true, false),
+            new Decl("_ZN2at7Context20setUserEnabledMkldnnEb", "JCLIP_CRITICAL void _ZN2at7Context20setUserEnabledMkldnnEb(void* self, bool enabled);",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), true, false),
+            new Decl("_ZN2at7Context9hasMKLDNNEv", "JCLIP_CRITICAL bool _ZN2at7Context9hasMKLDNNEv(void);",
+                    FunctionDescriptor.of(JAVA_BOOLEAN), true, false),
             new Decl("_ZN3c104cuda12device_countEv", "JCLIP_OPTIONAL int8_t _ZN3c104cuda12device_countEv(void);",
                     FunctionDescriptor.of(JAVA_BYTE), false, true),
+            new Decl("aoti_torch_create_cuda_guard", "JCLIP_OPTIONAL AOTITorchError aoti_torch_create_cuda_guard(int32_t device_index, CUDAGuardHandle* ret_guard);",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), false, true),
+            new Decl("aoti_torch_delete_cuda_guard", "JCLIP_OPTIONAL AOTITorchError aoti_torch_delete_cuda_guard(CUDAGuardHandle guard);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
+            new Decl("aoti_torch_cuda_guard_set_index", "JCLIP_OPTIONAL AOTITorchError aoti_torch_cuda_guard_set_index(CUDAGuardHandle guard, int32_t device_index);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false, true),
+            new Decl("aoti_torch_get_current_cuda_stream", "JCLIP_OPTIONAL AOTITorchError aoti_torch_get_current_cuda_stream(int32_t device_index, void** ret_stream);",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), false, true),
+            new Decl("cudaStreamSynchronize", "JCLIP_OPTIONAL cudaError_t cudaStreamSynchronize(cudaStream_t stream);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
+            new Decl("cudaDeviceSynchronize", "JCLIP_OPTIONAL cudaError_t cudaDeviceSynchronize(void);",
+                    FunctionDescriptor.of(JAVA_INT), false, true),
+            new Decl("cudaMemGetInfo", "JCLIP_OPTIONAL cudaError_t cudaMemGetInfo(size_t* free, size_t* total);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false, true),
+            new Decl("cudaSetDevice", "JCLIP_OPTIONAL cudaError_t cudaSetDevice(int device);",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT), false, true),
+            new Decl("cudaGetDevice", "JCLIP_OPTIONAL cudaError_t cudaGetDevice(int* device);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
+            new Decl("cudaGetDeviceCount", "JCLIP_OPTIONAL cudaError_t cudaGetDeviceCount(int* count);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
+            new Decl("cudaGetErrorString", "JCLIP_OPTIONAL const char* cudaGetErrorString(cudaError_t error);",
+                    FunctionDescriptor.of(ADDRESS, JAVA_INT), false, true),
+            new Decl("ncclGetVersion", "JCLIP_OPTIONAL ncclResult_t ncclGetVersion(int* version);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
+            new Decl("ncclGetUniqueId", "JCLIP_OPTIONAL ncclResult_t ncclGetUniqueId(ncclUniqueId* uniqueId);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
+            new Decl("ncclCommInitRank", "JCLIP_OPTIONAL ncclResult_t ncclCommInitRank(ncclComm_t* comm, int nranks, ncclUniqueId commId, int rank);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, NCCL_UNIQUE_ID, JAVA_INT), false, true),
+            new Decl("ncclAllReduce", "JCLIP_OPTIONAL ncclResult_t ncclAllReduce(const void* sendbuff, void* recvbuff, size_t count, ncclDataType_t datatype, ncclRedOp_t op, ncclComm_t comm, cudaStream_t stream);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false, true),
+            new Decl("ncclBroadcast", "JCLIP_OPTIONAL ncclResult_t ncclBroadcast(const void* sendbuff, void* recvbuff, size_t count, ncclDataType_t datatype, int root, ncclComm_t comm, cudaStream_t stream);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false, true),
+            new Decl("ncclAllGather", "JCLIP_OPTIONAL ncclResult_t ncclAllGather(const void* sendbuff, void* recvbuff, size_t sendcount, ncclDataType_t datatype, ncclComm_t comm, cudaStream_t stream);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), false, true),
+            new Decl("ncclGroupStart", "JCLIP_OPTIONAL ncclResult_t ncclGroupStart(void);",
+                    FunctionDescriptor.of(JAVA_INT), false, true),
+            new Decl("ncclGroupEnd", "JCLIP_OPTIONAL ncclResult_t ncclGroupEnd(void);",
+                    FunctionDescriptor.of(JAVA_INT), false, true),
+            new Decl("ncclCommGetAsyncError", "JCLIP_OPTIONAL ncclResult_t ncclCommGetAsyncError(ncclComm_t comm, ncclResult_t* asyncError);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false, true),
+            new Decl("ncclCommAbort", "JCLIP_OPTIONAL ncclResult_t ncclCommAbort(ncclComm_t comm);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
+            new Decl("ncclCommDestroy", "JCLIP_OPTIONAL ncclResult_t ncclCommDestroy(ncclComm_t comm);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
+            new Decl("ncclGetErrorString", "JCLIP_OPTIONAL const char* ncclGetErrorString(ncclResult_t result);",
+                    FunctionDescriptor.of(ADDRESS, JAVA_INT), false, true),
             new Decl("dup", "int dup(int fd);",
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT), false, false),
             new Decl("dup2", "int dup2(int oldfd, int newfd);",
@@ -771,6 +834,32 @@ final class NativeApi {
         }
     }
 
+    /** {@code void _ZN2at15set_num_threadsEi(int32_t nthreads);} */
+    private static final class _ZN2at15set_num_threadsEi$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at15set_num_threadsEi", FunctionDescriptor.ofVoid(JAVA_INT), false);
+    }
+
+    static void _ZN2at15set_num_threadsEi(int nthreads) {
+        try {
+            _ZN2at15set_num_threadsEi$.HANDLE.invokeExact(nthreads);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at15set_num_threadsEi", t);
+        }
+    }
+
+    /** {@code int32_t _ZN2at23get_num_interop_threadsEv(void);} */
+    private static final class _ZN2at23get_num_interop_threadsEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at23get_num_interop_threadsEv", FunctionDescriptor.of(JAVA_INT), false);
+    }
+
+    static int _ZN2at23get_num_interop_threadsEv() {
+        try {
+            return (int) _ZN2at23get_num_interop_threadsEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at23get_num_interop_threadsEv", t);
+        }
+    }
+
     /** {@code void* _Znwm(size_t size);} */
     private static final class _Znwm$ {
         static final MethodHandle HANDLE = NativeLinker.link("_Znwm", FunctionDescriptor.of(ADDRESS, JAVA_LONG), true);
@@ -966,6 +1055,58 @@ final class NativeApi {
         }
     }
 
+    /** {@code void* _ZN2at13globalContextEv(void);} */
+    private static final class _ZN2at13globalContextEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at13globalContextEv", FunctionDescriptor.of(ADDRESS), true);
+    }
+
+    static MemorySegment _ZN2at13globalContextEv() {
+        try {
+            return (MemorySegment) _ZN2at13globalContextEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at13globalContextEv", t);
+        }
+    }
+
+    /** {@code bool _ZNK2at7Context17userEnabledMkldnnEv(const void* self);} */
+    private static final class _ZNK2at7Context17userEnabledMkldnnEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZNK2at7Context17userEnabledMkldnnEv", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), true);
+    }
+
+    static boolean _ZNK2at7Context17userEnabledMkldnnEv(MemorySegment self) {
+        try {
+            return (boolean) _ZNK2at7Context17userEnabledMkldnnEv$.HANDLE.invokeExact(self);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZNK2at7Context17userEnabledMkldnnEv", t);
+        }
+    }
+
+    /** {@code void _ZN2at7Context20setUserEnabledMkldnnEb(void* self, bool enabled);} */
+    private static final class _ZN2at7Context20setUserEnabledMkldnnEb$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context20setUserEnabledMkldnnEb", FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), true);
+    }
+
+    static void _ZN2at7Context20setUserEnabledMkldnnEb(MemorySegment self, boolean enabled) {
+        try {
+            _ZN2at7Context20setUserEnabledMkldnnEb$.HANDLE.invokeExact(self, enabled);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context20setUserEnabledMkldnnEb", t);
+        }
+    }
+
+    /** {@code bool _ZN2at7Context9hasMKLDNNEv(void);} */
+    private static final class _ZN2at7Context9hasMKLDNNEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context9hasMKLDNNEv", FunctionDescriptor.of(JAVA_BOOLEAN), true);
+    }
+
+    static boolean _ZN2at7Context9hasMKLDNNEv() {
+        try {
+            return (boolean) _ZN2at7Context9hasMKLDNNEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context9hasMKLDNNEv", t);
+        }
+    }
+
     /** {@code int8_t _ZN3c104cuda12device_countEv(void);} */
     private static final class _ZN3c104cuda12device_countEv$ {
         static final MethodHandle HANDLE = NativeLinker.link("_ZN3c104cuda12device_countEv", FunctionDescriptor.of(JAVA_BYTE), false);
@@ -976,6 +1117,305 @@ final class NativeApi {
             return (byte) _ZN3c104cuda12device_countEv$.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw NativeLinker.rethrow("_ZN3c104cuda12device_countEv", t);
+        }
+    }
+
+    /** {@code AOTITorchError aoti_torch_create_cuda_guard(int32_t device_index, CUDAGuardHandle* ret_guard);} */
+    private static final class aoti_torch_create_cuda_guard$ {
+        static final MethodHandle HANDLE = NativeLinker.link("aoti_torch_create_cuda_guard", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), false);
+    }
+
+    static int aoti_torch_create_cuda_guard(int device_index, MemorySegment ret_guard) {
+        try {
+            return (int) aoti_torch_create_cuda_guard$.HANDLE.invokeExact(device_index, ret_guard);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("aoti_torch_create_cuda_guard", t);
+        }
+    }
+
+    /** {@code AOTITorchError aoti_torch_delete_cuda_guard(CUDAGuardHandle guard);} */
+    private static final class aoti_torch_delete_cuda_guard$ {
+        static final MethodHandle HANDLE = NativeLinker.link("aoti_torch_delete_cuda_guard", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    }
+
+    static int aoti_torch_delete_cuda_guard(MemorySegment guard) {
+        try {
+            return (int) aoti_torch_delete_cuda_guard$.HANDLE.invokeExact(guard);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("aoti_torch_delete_cuda_guard", t);
+        }
+    }
+
+    /** {@code AOTITorchError aoti_torch_cuda_guard_set_index(CUDAGuardHandle guard, int32_t device_index);} */
+    private static final class aoti_torch_cuda_guard_set_index$ {
+        static final MethodHandle HANDLE = NativeLinker.link("aoti_torch_cuda_guard_set_index", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
+    }
+
+    static int aoti_torch_cuda_guard_set_index(MemorySegment guard, int device_index) {
+        try {
+            return (int) aoti_torch_cuda_guard_set_index$.HANDLE.invokeExact(guard, device_index);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("aoti_torch_cuda_guard_set_index", t);
+        }
+    }
+
+    /** {@code AOTITorchError aoti_torch_get_current_cuda_stream(int32_t device_index, void** ret_stream);} */
+    private static final class aoti_torch_get_current_cuda_stream$ {
+        static final MethodHandle HANDLE = NativeLinker.link("aoti_torch_get_current_cuda_stream", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), false);
+    }
+
+    static int aoti_torch_get_current_cuda_stream(int device_index, MemorySegment ret_stream) {
+        try {
+            return (int) aoti_torch_get_current_cuda_stream$.HANDLE.invokeExact(device_index, ret_stream);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("aoti_torch_get_current_cuda_stream", t);
+        }
+    }
+
+    /** {@code cudaError_t cudaStreamSynchronize(cudaStream_t stream);} */
+    private static final class cudaStreamSynchronize$ {
+        static final MethodHandle HANDLE = NativeLinker.link("cudaStreamSynchronize", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    }
+
+    static int cudaStreamSynchronize(MemorySegment stream) {
+        try {
+            return (int) cudaStreamSynchronize$.HANDLE.invokeExact(stream);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("cudaStreamSynchronize", t);
+        }
+    }
+
+    /** {@code cudaError_t cudaDeviceSynchronize(void);} */
+    private static final class cudaDeviceSynchronize$ {
+        static final MethodHandle HANDLE = NativeLinker.link("cudaDeviceSynchronize", FunctionDescriptor.of(JAVA_INT), false);
+    }
+
+    static int cudaDeviceSynchronize() {
+        try {
+            return (int) cudaDeviceSynchronize$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("cudaDeviceSynchronize", t);
+        }
+    }
+
+    /** {@code cudaError_t cudaMemGetInfo(size_t* free, size_t* total);} */
+    private static final class cudaMemGetInfo$ {
+        static final MethodHandle HANDLE = NativeLinker.link("cudaMemGetInfo", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    }
+
+    static int cudaMemGetInfo(MemorySegment free, MemorySegment total) {
+        try {
+            return (int) cudaMemGetInfo$.HANDLE.invokeExact(free, total);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("cudaMemGetInfo", t);
+        }
+    }
+
+    /** {@code cudaError_t cudaSetDevice(int device);} */
+    private static final class cudaSetDevice$ {
+        static final MethodHandle HANDLE = NativeLinker.link("cudaSetDevice", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
+    }
+
+    static int cudaSetDevice(int device) {
+        try {
+            return (int) cudaSetDevice$.HANDLE.invokeExact(device);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("cudaSetDevice", t);
+        }
+    }
+
+    /** {@code cudaError_t cudaGetDevice(int* device);} */
+    private static final class cudaGetDevice$ {
+        static final MethodHandle HANDLE = NativeLinker.link("cudaGetDevice", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    }
+
+    static int cudaGetDevice(MemorySegment device) {
+        try {
+            return (int) cudaGetDevice$.HANDLE.invokeExact(device);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("cudaGetDevice", t);
+        }
+    }
+
+    /** {@code cudaError_t cudaGetDeviceCount(int* count);} */
+    private static final class cudaGetDeviceCount$ {
+        static final MethodHandle HANDLE = NativeLinker.link("cudaGetDeviceCount", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    }
+
+    static int cudaGetDeviceCount(MemorySegment count) {
+        try {
+            return (int) cudaGetDeviceCount$.HANDLE.invokeExact(count);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("cudaGetDeviceCount", t);
+        }
+    }
+
+    /** {@code const char* cudaGetErrorString(cudaError_t error);} */
+    private static final class cudaGetErrorString$ {
+        static final MethodHandle HANDLE = NativeLinker.link("cudaGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+    }
+
+    static MemorySegment cudaGetErrorString(int error) {
+        try {
+            return (MemorySegment) cudaGetErrorString$.HANDLE.invokeExact(error);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("cudaGetErrorString", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclGetVersion(int* version);} */
+    private static final class ncclGetVersion$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclGetVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    }
+
+    static int ncclGetVersion(MemorySegment version) {
+        try {
+            return (int) ncclGetVersion$.HANDLE.invokeExact(version);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclGetVersion", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclGetUniqueId(ncclUniqueId* uniqueId);} */
+    private static final class ncclGetUniqueId$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclGetUniqueId", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    }
+
+    static int ncclGetUniqueId(MemorySegment uniqueId) {
+        try {
+            return (int) ncclGetUniqueId$.HANDLE.invokeExact(uniqueId);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclGetUniqueId", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclCommInitRank(ncclComm_t* comm, int nranks, ncclUniqueId commId, int rank);} */
+    private static final class ncclCommInitRank$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclCommInitRank", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, NCCL_UNIQUE_ID, JAVA_INT), false);
+    }
+
+    static int ncclCommInitRank(MemorySegment comm, int nranks, MemorySegment commId, int rank) {
+        try {
+            return (int) ncclCommInitRank$.HANDLE.invokeExact(comm, nranks, commId, rank);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclCommInitRank", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclAllReduce(const void* sendbuff, void* recvbuff, size_t count, ncclDataType_t datatype, ncclRedOp_t op, ncclComm_t comm, cudaStream_t stream);} */
+    private static final class ncclAllReduce$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclAllReduce", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false);
+    }
+
+    static int ncclAllReduce(MemorySegment sendbuff, MemorySegment recvbuff, long count, int datatype, int op, MemorySegment comm, MemorySegment stream) {
+        try {
+            return (int) ncclAllReduce$.HANDLE.invokeExact(sendbuff, recvbuff, count, datatype, op, comm, stream);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclAllReduce", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclBroadcast(const void* sendbuff, void* recvbuff, size_t count, ncclDataType_t datatype, int root, ncclComm_t comm, cudaStream_t stream);} */
+    private static final class ncclBroadcast$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclBroadcast", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false);
+    }
+
+    static int ncclBroadcast(MemorySegment sendbuff, MemorySegment recvbuff, long count, int datatype, int root, MemorySegment comm, MemorySegment stream) {
+        try {
+            return (int) ncclBroadcast$.HANDLE.invokeExact(sendbuff, recvbuff, count, datatype, root, comm, stream);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclBroadcast", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclAllGather(const void* sendbuff, void* recvbuff, size_t sendcount, ncclDataType_t datatype, ncclComm_t comm, cudaStream_t stream);} */
+    private static final class ncclAllGather$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclAllGather", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), false);
+    }
+
+    static int ncclAllGather(MemorySegment sendbuff, MemorySegment recvbuff, long sendcount, int datatype, MemorySegment comm, MemorySegment stream) {
+        try {
+            return (int) ncclAllGather$.HANDLE.invokeExact(sendbuff, recvbuff, sendcount, datatype, comm, stream);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclAllGather", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclGroupStart(void);} */
+    private static final class ncclGroupStart$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclGroupStart", FunctionDescriptor.of(JAVA_INT), false);
+    }
+
+    static int ncclGroupStart() {
+        try {
+            return (int) ncclGroupStart$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclGroupStart", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclGroupEnd(void);} */
+    private static final class ncclGroupEnd$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclGroupEnd", FunctionDescriptor.of(JAVA_INT), false);
+    }
+
+    static int ncclGroupEnd() {
+        try {
+            return (int) ncclGroupEnd$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclGroupEnd", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclCommGetAsyncError(ncclComm_t comm, ncclResult_t* asyncError);} */
+    private static final class ncclCommGetAsyncError$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclCommGetAsyncError", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    }
+
+    static int ncclCommGetAsyncError(MemorySegment comm, MemorySegment asyncError) {
+        try {
+            return (int) ncclCommGetAsyncError$.HANDLE.invokeExact(comm, asyncError);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclCommGetAsyncError", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclCommAbort(ncclComm_t comm);} */
+    private static final class ncclCommAbort$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclCommAbort", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    }
+
+    static int ncclCommAbort(MemorySegment comm) {
+        try {
+            return (int) ncclCommAbort$.HANDLE.invokeExact(comm);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclCommAbort", t);
+        }
+    }
+
+    /** {@code ncclResult_t ncclCommDestroy(ncclComm_t comm);} */
+    private static final class ncclCommDestroy$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclCommDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    }
+
+    static int ncclCommDestroy(MemorySegment comm) {
+        try {
+            return (int) ncclCommDestroy$.HANDLE.invokeExact(comm);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclCommDestroy", t);
+        }
+    }
+
+    /** {@code const char* ncclGetErrorString(ncclResult_t result);} */
+    private static final class ncclGetErrorString$ {
+        static final MethodHandle HANDLE = NativeLinker.link("ncclGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+    }
+
+    static MemorySegment ncclGetErrorString(int result) {
+        try {
+            return (MemorySegment) ncclGetErrorString$.HANDLE.invokeExact(result);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("ncclGetErrorString", t);
         }
     }
 

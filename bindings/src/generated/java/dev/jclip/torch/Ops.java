@@ -159,6 +159,11 @@ public final class Ops {
     static final OpHandle OP_IS_SAME_SIZE = OpHandle.of("aten::is_same_size(Tensor self, Tensor other) -> bool");
     static final OpHandle OP_BROADCAST_TENSORS = OpHandle.of("aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]");
     static final OpHandle OP_RESULT_TYPE = OpHandle.of("aten::result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType");
+    static final OpHandle OP_VERSION = OpHandle.of("aten::_version(Tensor self) -> int");
+    static final OpHandle OP_MKLDNN_LINEAR_POINTWISE = OpHandle.of("mkldnn::_linear_pointwise(Tensor X, Tensor W, Tensor? B, str attr, Scalar?[] scalars, str? algorithm) -> Tensor Y");
+    static final OpHandle OP_MKLDNN_REORDER_LINEAR_WEIGHT = OpHandle.of("mkldnn::_reorder_linear_weight(Tensor self, int? batch_size=None) -> Tensor Y");
+    static final OpHandle OP_MKLDNN_CONVOLUTION_POINTWISE = OpHandle.of("mkldnn::_convolution_pointwise(Tensor X, Tensor W, Tensor? B, int[] padding, int[] stride, int[] dilation, int groups, str attr, Scalar?[] scalars, str? algorithm) -> Tensor Y");
+    static final OpHandle OP_MKLDNN_REORDER_CONVOLUTION_WEIGHT = OpHandle.of("mkldnn::_reorder_convolution_weight(Tensor self, int[2] padding=0, int[2] stride=1, int[2] dilation=1, int groups=1, int[]? input_size=None) -> Tensor Y");
 
     /** Every operator above (the registry {@link Torch#call} consults first). */
     static final List<OpHandle> ALL = List.of(OP_EMPTY, OP_EMPTY_LIKE, OP_ZEROS, OP_ZEROS_LIKE, OP_ONES, OP_ONES_LIKE, OP_RAND, 
@@ -182,7 +187,8 @@ public final class Ops {
             OP_BACKWARD, OP_ZERO_INPLACE, OP_COPY_INPLACE, OP_FILL_INPLACE, OP_FUSED_ADAMW_INPLACE, 
             OP_AMP_FOREACH_NON_FINITE_CHECK_AND_UNSCALE_INPLACE, OP_AMP_UPDATE_SCALE_INPLACE, 
             OP_FOREACH_MUL_INPLACE, OP_FOREACH_ZERO_INPLACE, OP_IS_SAME_SIZE, OP_BROADCAST_TENSORS, 
-            OP_RESULT_TYPE);
+            OP_RESULT_TYPE, OP_VERSION, OP_MKLDNN_LINEAR_POINTWISE, OP_MKLDNN_REORDER_LINEAR_WEIGHT, 
+            OP_MKLDNN_CONVOLUTION_POINTWISE, OP_MKLDNN_REORDER_CONVOLUTION_WEIGHT);
 
     /** {@code aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor} */
     public static Tensor empty(long[] size, DType dtype, Device device, Boolean pin_memory, MemoryFormat memory_format) {
@@ -902,6 +908,31 @@ public final class Ops {
     /** {@code aten::result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType} */
     public static DType resultType(Tensor tensor, Tensor other) {
         return (DType) Dispatch.call(OP_RESULT_TYPE, new Object[]{tensor, other});
+    }
+
+    /** {@code aten::_version(Tensor self) -> int} */
+    public static long version(Tensor self) {
+        return (Long) Dispatch.call(OP_VERSION, new Object[]{self});
+    }
+
+    /** {@code mkldnn::_linear_pointwise(Tensor X, Tensor W, Tensor? B, str attr, Scalar?[] scalars, str? algorithm) -> Tensor Y} */
+    public static Tensor mkldnnLinearPointwise(Tensor X, Tensor W, Tensor B, String attr, String algorithm) {
+        return (Tensor) Dispatch.call(OP_MKLDNN_LINEAR_POINTWISE, new Object[]{X, W, B, attr, java.util.List.of(), algorithm});
+    }
+
+    /** {@code mkldnn::_reorder_linear_weight(Tensor self, int? batch_size=None) -> Tensor Y} */
+    public static Tensor mkldnnReorderLinearWeight(Tensor self, Long batch_size) {
+        return (Tensor) Dispatch.call(OP_MKLDNN_REORDER_LINEAR_WEIGHT, new Object[]{self, batch_size});
+    }
+
+    /** {@code mkldnn::_convolution_pointwise(Tensor X, Tensor W, Tensor? B, int[] padding, int[] stride, int[] dilation, int groups, str attr, Scalar?[] scalars, str? algorithm) -> Tensor Y} */
+    public static Tensor mkldnnConvolutionPointwise(Tensor X, Tensor W, Tensor B, long[] padding, long[] stride, long[] dilation, long groups, String attr, String algorithm) {
+        return (Tensor) Dispatch.call(OP_MKLDNN_CONVOLUTION_POINTWISE, new Object[]{X, W, B, padding, stride, dilation, groups, attr, java.util.List.of(), algorithm});
+    }
+
+    /** {@code mkldnn::_reorder_convolution_weight(Tensor self, int[2] padding=0, int[2] stride=1, int[2] dilation=1, int groups=1, int[]? input_size=None) -> Tensor Y} */
+    public static Tensor mkldnnReorderConvolutionWeight(Tensor self, long[] padding, long[] stride, long[] dilation, long groups, long[] input_size) {
+        return (Tensor) Dispatch.call(OP_MKLDNN_REORDER_CONVOLUTION_WEIGHT, new Object[]{self, padding, stride, dilation, groups, input_size});
     }
 
 }

@@ -17,17 +17,36 @@ final class Arith {
     static Tensor add(Tensor a, Tensor b, double alpha) {
         if (!a.dtype().isFloatingPoint() && !b.dtype().isFloatingPoint()) return addIntegral(a, b, alpha);
         MemorySegment out = Dispatch.FRAME.get().out;
-        int rc = NativeApi.aoti_torch_aten_subtract_Tensor(a.handle(), b.handle(), -alpha, out);
-        if (rc != 0) {
-            String why = ErrorCapture.replay(() -> {
-                int r = NativeApi.aoti_torch_aten_subtract_Tensor(a.handle(), b.handle(), -alpha, out);
-                if (r == 0) Tensor.adoptTemporary(out.get(JAVA_LONG, 0)).close();
-                return r;
-            });
-            throw new TorchException("aten::" + (alpha < 0 ? "sub" : "add") + ".Tensor failed" + (why != null ? ": " + why : "")
-                    + "\n  arguments: self=" + a.describe() + ", other=" + b.describe() + ", alpha=" + alpha);
+        int rc;
+        MemorySegment ha = a.acquire();
+        try {
+            MemorySegment hb = b.acquire();
+            try {
+                rc = KeepAlive.subtract(ha, hb, -alpha, out, a.backing(), b.backing());
+                if (rc == 0) return Tensor.adopt(out); // subtract always allocates: never an alias of a segment
+            } finally {
+                b.release();
+            }
+        } finally {
+            a.release();
         }
-        return Tensor.adopt(out);
+        String why = ErrorCapture.replay(() -> {
+            MemorySegment xa = a.acquire();
+            try {
+                MemorySegment xb = b.acquire();
+                try {
+                    int r = KeepAlive.subtract(xa, xb, -alpha, out, a.backing(), b.backing());
+                    if (r == 0) Tensor.adoptTemporary(out.get(JAVA_LONG, 0)).close();
+                    return r;
+                } finally {
+                    b.release();
+                }
+            } finally {
+                a.release();
+            }
+        });
+        throw new TorchException("aten::" + (alpha < 0 ? "sub" : "add") + ".Tensor failed" + (why != null ? ": " + why : "")
+                + "\n  arguments: self=" + a.describe() + ", other=" + b.describe() + ", alpha=" + alpha);
     }
 
     /**

@@ -46,6 +46,30 @@ public record Device(Type type, int index) {
         throw new IllegalArgumentException("unknown device '" + s + "' (expected cpu, cuda or cuda:N)");
     }
 
+    /**
+     * This device, after checking that the loaded libtorch can use it: on the CPU build
+     * {@code cuda} fails at once with "CUDA is not available in this build" instead of libtorch's
+     * long error from the first op.
+     *
+     * <pre>{@code
+     * Device d = Device.parse(option).requireAvailable();
+     * }</pre>
+     */
+    public Device requireAvailable() {
+        if (type == Type.CPU) return this;
+        LibTorch lt = LibTorch.get();
+        if (!lt.isCudaBuild()) {
+            throw new IllegalArgumentException("CUDA is not available in this build (libtorch at " + lt.directory()
+                    + " is the CPU build; build with -Pcuda or load a CUDA libtorch with -Djclip.libtorch)");
+        }
+        int n = lt.cudaDeviceCount();
+        if (index >= n) {
+            throw new IllegalArgumentException("cuda:" + index + " is not available: "
+                    + (n == 0 ? "no CUDA device is visible" : "this machine has " + n + " CUDA device(s)"));
+        }
+        return this;
+    }
+
     /** Device type and index packed as a StableIValue: {@code (type << 32) | index}. */
     public long stableValue() { return ((long) type.code << 32) | index; }
 

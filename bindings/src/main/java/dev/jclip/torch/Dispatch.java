@@ -24,37 +24,107 @@ final class Dispatch {
         final MemorySegment stack = arena.allocate(JAVA_LONG, MAX_SLOTS);
         final MemorySegment out = arena.allocate(JAVA_LONG, 8);
         final MemorySegment list = arena.allocate(JAVA_LONG, 1);
+        /** The {@link Threads#generation} this thread applied (OpenMP's thread count is per thread). */
+        int threadsGeneration;
+        /** Tensor arguments held (acquired) from their check until their handles are on the stack. */
+        Tensor[] held = new Tensor[8];
+        int nHeld;
+        /** Segments behind fromSegment arguments, and one per distinct arena to keep alive for the call. */
+        MemorySegment[] backed = new MemorySegment[4];
+        int nBacked;
+        final MemorySegment[] keep = new MemorySegment[KeepAlive.MAX];
+        int nKeep;
+
+        void hold(Tensor t, OpHandle op, int i) {
+            t.acquireFor(op, i);
+            if (nHeld == held.length) held = java.util.Arrays.copyOf(held, nHeld * 2);
+            held[nHeld++] = t;
+            MemorySegment b = t.backing();
+            if (b == null) return;
+            if (nBacked == backed.length) backed = java.util.Arrays.copyOf(backed, nBacked * 2);
+            backed[nBacked++] = b;
+            for (int k = 0; k < nKeep; k++) if (keep[k].scope().equals(b.scope())) return;
+            if (nKeep == keep.length) {
+                throw bad(op, i, "is over memory of a fifth distinct arena; one op can hold at most " + KeepAlive.MAX
+                        + " arenas of Torch.fromSegment tensors alive: copy() some of them first");
+            }
+            keep[nKeep++] = b;
+        }
+
+        void releaseHeld() {
+            for (int k = 0; k < nHeld; k++) { held[k].release(); held[k] = null; }
+            nHeld = 0;
+        }
     }
 
     static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
+
+    static {
+        SchemaCheck.applyConfigured(); // a schema dump of the loaded libtorch, when one is configured (external mode)
+    }
 
     private Dispatch() {}
 
     /** Calls {@code op}; returns null (no result), a Tensor, a Tensor[], a Long, Double, Boolean, or Object[]. */
     static Object call(OpHandle op, Object... args) {
+        if (op.refused != null) throw new TorchException(op.refused);
         OpSchema.Kind[] kinds = op.kinds;
         if (args.length != kinds.length) {
             throw new TorchException(op + ": expected " + kinds.length + " arguments " + signature(op)
                     + " but got " + args.length);
         }
-        boolean readOnlyInput = false;
-        for (int i = 0; i < kinds.length; i++) {
-            check(op, i, kinds[i], args[i]);
-            if (args[i] instanceof Tensor t && t.isReadOnly()) {
-                if (op.mutates[i]) throw bad(op, i, "is read-only (a zero-copy view of read-only memory such as a "
-                        + "memory-mapped checkpoint); write to a copy() instead");
-                readOnlyInput = true;
-            }
-        }
-        if (op.anyMutates) checkMutableLists(op, args);
         Frame f = FRAME.get();
+        if (f.threadsGeneration != Threads.generation) Threads.applyToCurrentThread(f);
+        f.nBacked = 0;
+        f.nKeep = 0;
+        boolean readOnlyInput = false;
         MemorySegment stack = f.stack;
-        encodeAll(op, args, stack, f);
-        int rc = NativeApi.torch_call_dispatcher(op.cName, op.cOverload, stack, BUILD_VERSION);
+        try {
+            // Every tensor argument is held from its check until its new handle is on the stack, so
+            // a close() on another thread cannot free a handle in between (it waits, then frees).
+            for (int i = 0; i < kinds.length; i++) {
+                check(op, i, kinds[i], args[i], f);
+                if (args[i] instanceof Tensor t && t.isReadOnly()) {
+                    if (op.mutates[i]) throw bad(op, i, "is read-only (a zero-copy view of read-only memory such as a "
+                            + "memory-mapped checkpoint); write to a copy() instead");
+                    readOnlyInput = true;
+                }
+            }
+            if (op.anyMutates) checkMutableLists(op, args);
+            encodeAll(op, args, stack, f);
+        } finally {
+            f.releaseHeld();
+        }
+        // The arenas behind fromSegment arguments stay alive for the whole call (see KeepAlive).
+        int rc = KeepAlive.dispatcher(op.cName, op.cOverload, stack, BUILD_VERSION, f.keep, f.nKeep);
         if (rc != 0) throw failure(op, args, f);
         Object result = decode(op, stack);
         if (readOnlyInput && op.returnsAlias) markReadOnly(result);
+        if (f.nBacked > 0) inheritBacking(result, f);
         return result;
+    }
+
+    /**
+     * A result whose data lies inside an argument's segment (t(), view, narrow, ..., or an op that
+     * returned its input) is a view of that memory: it gets the same liveness check and arena hold.
+     */
+    private static void inheritBacking(Object result, Frame f) {
+        MemorySegment[] backed = java.util.Arrays.copyOf(f.backed, f.nBacked);
+        if (result instanceof Tensor t) inheritBacking(t, backed);
+        else if (result instanceof Object[] arr) for (Object o : arr) if (o instanceof Tensor t) inheritBacking(t, backed);
+    }
+
+    private static void inheritBacking(Tensor t, MemorySegment[] backed) {
+        if (t.backing() != null) return;
+        long addr;
+        try {
+            addr = t.dataAddress();
+        } catch (TorchException undefined) {
+            return; // an undefined result has no data
+        }
+        for (MemorySegment b : backed) {
+            if (addr >= b.address() && addr - b.address() < Math.max(1, b.byteSize())) { t.setBacking(b); return; }
+        }
     }
 
     private static void checkMutableLists(OpHandle op, Object[] args) {
@@ -83,7 +153,7 @@ final class Dispatch {
         String why = ErrorCapture.replay(() -> {
             // The replay re-encodes from the Java arguments (the callee consumed the first stack).
             encodeAll(op, args, f.stack, f);
-            int rc = NativeApi.torch_call_dispatcher(op.cName, op.cOverload, f.stack, BUILD_VERSION);
+            int rc = KeepAlive.dispatcher(op.cName, op.cOverload, f.stack, BUILD_VERSION, f.keep, f.nKeep);
             if (rc == 0) freeResults(op, f.stack);
             return rc;
         });
@@ -98,15 +168,15 @@ final class Dispatch {
 
     // ---- argument checks (no native resources are allocated before every argument passed) ----
 
-    private static void check(OpHandle op, int i, OpSchema.Kind k, Object v) {
+    private static void check(OpHandle op, int i, OpSchema.Kind k, Object v, Frame f) {
         if (v == null) {
             if (k.optional()) return;
             throw bad(op, i, "must not be null");
         }
         boolean ok = switch (k) {
-            case TENSOR, OPT_TENSOR -> v instanceof Tensor t && t.checkOpen(op, i);
-            case TENSOR_LIST -> tensorList(op, i, v, false);
-            case OPT_TENSOR_LIST -> tensorList(op, i, v, true);
+            case TENSOR, OPT_TENSOR -> v instanceof Tensor t && hold(f, t, op, i);
+            case TENSOR_LIST -> tensorList(op, i, v, false, f);
+            case OPT_TENSOR_LIST -> tensorList(op, i, v, true, f);
             case INT, OPT_INT -> v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte;
             case INT_LIST, OPT_INT_LIST -> v instanceof long[] || v instanceof int[] || v instanceof Long || v instanceof Integer;
             case FLOAT, OPT_FLOAT -> v instanceof Double || v instanceof Float || v instanceof Long || v instanceof Integer;
@@ -117,6 +187,7 @@ final class Dispatch {
             case STR, OPT_STR -> v instanceof String;
             case SCALAR, OPT_SCALAR -> throw bad(op, i, "has schema type Scalar, which libtorch's C ABI (2.10) cannot "
                     + "convert; only None can be passed for Scalar? (use a Scalar-free overload or the JNI bridge)");
+            case OPT_SCALAR_LIST -> noneList(op, i, v);
             case LAYOUT, OPT_LAYOUT -> throw bad(op, i, "is a Layout; only None (strided) is supported");
             case OPT_GENERATOR -> throw bad(op, i, "is a Generator; only None (the default generator) is supported");
             case UNSUPPORTED -> throw bad(op, i, "has schema type " + op.schema.args().get(i).type()
@@ -125,13 +196,28 @@ final class Dispatch {
         if (!ok) throw bad(op, i, "expects " + op.schema.args().get(i).type() + " but got " + typeName(v));
     }
 
-    private static boolean tensorList(OpHandle op, int i, Object v, boolean nullable) {
+    private static boolean hold(Frame f, Tensor t, OpHandle op, int i) {
+        f.hold(t, op, i);
+        return true;
+    }
+
+    private static boolean tensorList(OpHandle op, int i, Object v, boolean nullable, Frame f) {
         Object[] arr = v instanceof List<?> l ? l.toArray() : v instanceof Tensor[] ta ? ta : null;
         if (arr == null) return false;
         for (Object o : arr) {
             if (o == null) { if (!nullable) throw bad(op, i, "contains null"); continue; }
             if (!(o instanceof Tensor t)) return false;
-            t.checkOpen(op, i);
+            f.hold(t, op, i);
+        }
+        return true;
+    }
+
+    /** A {@code Scalar?[]} argument: Scalars cannot cross the 2.10 C ABI, Nones can. */
+    private static boolean noneList(OpHandle op, int i, Object v) {
+        Object[] arr = v instanceof List<?> l ? l.toArray() : v instanceof Object[] oa ? oa : null;
+        if (arr == null) return false;
+        for (Object o : arr) {
+            if (o != null) throw bad(op, i, "is a Scalar?[]; only Nones can be passed through libtorch's C ABI (2.10)");
         }
         return true;
     }
@@ -170,6 +256,7 @@ final class Dispatch {
             case OPT_MEMORY_FORMAT -> boxed(((MemoryFormat) v).code());
             case STR -> string((String) v);
             case OPT_STR -> boxed(string((String) v));
+            case OPT_SCALAR_LIST -> noneListHandle(v, f);
             default -> throw new IllegalStateException("unchecked kind " + k);
         };
     }
@@ -196,6 +283,13 @@ final class Dispatch {
             if (optionalElements && o != null) e = boxed(e);
             check(NativeApi.torch_list_push_back(list, e), "torch_list_push_back");
         }
+        return list.address();
+    }
+
+    private static long noneListHandle(Object v, Frame f) {
+        int n = v instanceof List<?> l ? l.size() : ((Object[]) v).length;
+        MemorySegment list = newList(n, f);
+        for (int i = 0; i < n; i++) check(NativeApi.torch_list_push_back(list, 0L), "torch_list_push_back");
         return list.address();
     }
 

@@ -73,8 +73,12 @@ public final class LibTorch {
     }
 
     private static LibTorch load() {
+        Threads.beforeLoad();
         Optional<Path> ext = externalDirectory();
-        return ext.isPresent() ? loadExternal(ext.get()) : loadEmbedded();
+        LibTorch lt = ext.isPresent() ? loadExternal(ext.get()) : loadEmbedded();
+        instance = lt;
+        Threads.afterLoad();
+        return lt;
     }
 
     /** External mode from {@code dir}; package-private so that tests can check its refusals without replacing the loaded library. */
@@ -126,15 +130,43 @@ public final class LibTorch {
                 }
             }
         }
+        boolean cuda = Files.isRegularFile(dir.resolve("libtorch_cuda.so"));
+        // dlsym on libtorch_cuda's handle also searches its dependencies (libcudart, and in a pip
+        // PyTorch libnccl.so.2); where NCCL is not one of them, JCLIP_NCCL or the loader's path.
+        SymbolLookup nccl = cuda ? ncclLookup(global) : null;
         SymbolLookup lookup = name -> {
             for (SymbolLookup l : libs) {
                 Optional<MemorySegment> s = l.find(name);
                 if (s.isPresent()) return s;
             }
-            return Optional.empty();
+            return nccl != null && name.startsWith("nccl") ? nccl.find(name) : Optional.empty();
         };
-        boolean cuda = Files.isRegularFile(dir.resolve("libtorch_cuda.so"));
         return new LibTorch(mode, dir, version, lookup, cuda);
+    }
+
+    /** libnccl.so.2 from {@code JCLIP_NCCL} (a file) or the dynamic loader's search path, opened on first use. */
+    private static SymbolLookup ncclLookup(Arena arena) {
+        return new SymbolLookup() {
+            private volatile SymbolLookup lib;
+            private volatile boolean tried;
+            @Override public Optional<MemorySegment> find(String name) {
+                if (!tried) {
+                    synchronized (this) {
+                        if (!tried) {
+                            String path = System.getenv("JCLIP_NCCL");
+                            try {
+                                lib = path != null && !path.isBlank() ? SymbolLookup.libraryLookup(Path.of(path), arena)
+                                        : SymbolLookup.libraryLookup("libnccl.so.2", arena);
+                            } catch (IllegalArgumentException e) {
+                                lib = null;
+                            }
+                            tried = true;
+                        }
+                    }
+                }
+                return lib == null ? Optional.empty() : lib.find(name);
+            }
+        };
     }
 
     /** A Bytedeco cache folder names its jar: {@code .../pytorch-2.10.0-1.5.13-linux-x86_64.jar/...}. */

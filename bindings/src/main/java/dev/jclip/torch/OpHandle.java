@@ -23,6 +23,8 @@ public final class OpHandle {
     final boolean anyMutates;
     /** Whether a result may alias an input (a {@code Tensor(a)} return): read-only-ness propagates. */
     final boolean returnsAlias;
+    /** Non-null once {@link SchemaCheck} found this op's schema changed in the loaded libtorch: why calls are refused. */
+    volatile String refused;
 
     private OpHandle(OpSchema schema) {
         this.schema = schema;

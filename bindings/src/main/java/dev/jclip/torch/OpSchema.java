@@ -26,6 +26,8 @@ public record OpSchema(String name, String overload, List<Arg> args, List<Kind> 
         SCALAR,
         /** {@code Scalar?}: only None can be passed. */
         OPT_SCALAR,
+        /** {@code Scalar?[]} (oneDNN's fused-op arguments): only a list of Nones (usually empty) can be passed. */
+        OPT_SCALAR_LIST,
         /** {@code Generator?}: only None (the default generator) can be passed. */
         OPT_GENERATOR,
         /** Anything else (Dimname, Storage, ...): calls are refused. */
@@ -86,6 +88,7 @@ public record OpSchema(String name, String overload, List<Arg> args, List<Kind> 
             return switch (base) {
                 case "Tensor" -> elemOpt ? Kind.OPT_TENSOR_LIST : (opt ? Kind.UNSUPPORTED : Kind.TENSOR_LIST);
                 case "int", "SymInt" -> opt ? Kind.OPT_INT_LIST : Kind.INT_LIST;
+                case "Scalar" -> elemOpt && !opt ? Kind.OPT_SCALAR_LIST : Kind.UNSUPPORTED;
                 default -> Kind.UNSUPPORTED;
             };
         }

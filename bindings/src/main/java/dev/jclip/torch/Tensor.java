@@ -32,17 +32,45 @@ public final class Tensor implements AutoCloseable {
     private static final AtomicLong LIVE = new AtomicLong();
     private static final boolean DEBUG = Boolean.getBoolean("jclip.debugTensors");
 
-    /** The native handle, shared with the Cleaner action (which must not reach the Tensor). */
+    /**
+     * The native handle, shared with the Cleaner action (which must not reach the Tensor). Every
+     * native use of the handle is bracketed by {@link #acquire()} / {@link #release()}; closing
+     * sets the CLOSED bit and the handle is deleted by whoever leaves the state at exactly CLOSED
+     * (the closer when no use is in flight, else the last use): a close racing a use on another
+     * thread ends in "use of a closed tensor" for the user, never a freed handle in libtorch.
+     */
     private static final class Ref implements Runnable {
+        private static final long CLOSED = 1L << 62;
         private static final VarHandle ADDR;
         static {
             try { ADDR = MethodHandles.lookup().findVarHandle(Ref.class, "address", long.class); }
             catch (ReflectiveOperationException e) { throw new ExceptionInInitializerError(e); }
         }
         @SuppressWarnings("unused") private volatile long address;
+        /** CLOSED bit plus the number of uses in flight. */
+        private final AtomicLong state = new AtomicLong();
         Ref(long address) { this.address = address; }
-        long get() { return address; }
+        long get() { return (state.get() & CLOSED) != 0 ? 0 : address; }
+
+        /** The address for one use, or 0 when closed. */
+        long acquire() {
+            for (;;) {
+                long s = state.get();
+                if ((s & CLOSED) != 0) return 0;
+                if (state.compareAndSet(s, s + 1)) return address;
+            }
+        }
+
+        void release() {
+            if (state.decrementAndGet() == CLOSED) free();
+        }
+
         @Override public void run() {
+            long s = state.getAndUpdate(x -> x | CLOSED);
+            if (s == 0) free();
+        }
+
+        private void free() {
             long a = (long) ADDR.getAndSet(this, 0L);
             if (a != 0) {
                 NativeApi.aoti_torch_delete_tensor_object(MemorySegment.ofAddress(a));
@@ -92,11 +120,28 @@ public final class Tensor implements AutoCloseable {
     /** Frees the native tensor now. Idempotent. */
     @Override public void close() {
         if (DEBUG && closedAt == null) closedAt = new Throwable("tensor closed here");
-        if (viewArena != null) { try { viewArena.close(); } catch (IllegalStateException ignored) { } viewArena = null; }
+        Arena va = viewArena;
+        if (va != null) {
+            viewArena = null;
+            // A shared arena refuses to close while another thread is reading the view: retry briefly.
+            for (int i = 0; ; i++) {
+                try { va.close(); break; }
+                catch (IllegalStateException busy) {
+                    if (!va.scope().isAlive() || i > 1_000_000) break;
+                    Thread.onSpinWait();
+                }
+            }
+        }
         if (cleanable != null) cleanable.clean(); else ref.run();
     }
 
     public boolean isClosed() { return ref.get() == 0; }
+
+    /**
+     * Whether this tensor's memory is gone: it is closed, or it views a {@link Torch#fromSegment}
+     * segment whose arena was closed (using it would throw).
+     */
+    public boolean isReleased() { return isClosed() || (backing != null && !backing.scope().isAlive()); }
 
     /** Detaches this tensor from its scope: it survives the scope's close and is freed by {@link #close()} (or the Cleaner). */
     public Tensor keep() {
@@ -126,15 +171,47 @@ public final class Tensor implements AutoCloseable {
         else if (cleanable == null && ref.get() != 0) cleanable = CLEANER.register(this, ref);
     }
 
-    /** The handle for a call; throws if closed. */
-    MemorySegment handle() {
-        long a = ref.get();
+    /**
+     * The handle for one native use; throws if closed (or if its backing memory is gone). Every
+     * call must be paired with {@link #release()} in a {@code finally}: until then a concurrent
+     * {@link #close()} only marks the tensor closed and the handle stays valid.
+     */
+    MemorySegment acquire() {
+        long a = ref.acquire();
         if (a == 0) throw closedError("tensor");
         if (backing != null && !backing.scope().isAlive()) {
-            throw new TorchException("tensor's memory segment was freed (its arena is closed); a tensor made with "
-                    + "Torch.fromSegment must not outlive the segment's arena");
+            ref.release();
+            throw freedError();
         }
         return MemorySegment.ofAddress(a);
+    }
+
+    void release() { ref.release(); }
+
+    /** {@link #acquire()} naming the op and argument in the closed-tensor message. */
+    void acquireFor(OpHandle op, int i) {
+        if (ref.acquire() == 0) {
+            throw closedError("tensor passed to " + op + " as argument " + i + " '" + op.schema.args().get(i).name() + "'");
+        }
+        if (backing != null && !backing.scope().isAlive()) {
+            ref.release();
+            throw freedError();
+        }
+    }
+
+    /** Checks that the handle is usable now (no hold: for messages and non-owning views). */
+    MemorySegment handle() {
+        MemorySegment h = acquire();
+        release();
+        return h;
+    }
+
+    /** The memory this tensor views when made by {@link Torch#fromSegment} (or derived from one), else null. */
+    MemorySegment backing() { return backing; }
+
+    private static TorchException freedError() {
+        return new TorchException("tensor's memory segment was freed (its arena is closed); a tensor made with "
+                + "Torch.fromSegment, and every view of it, must not outlive the segment's arena");
     }
 
     private TorchException closedError(String what) {
@@ -145,21 +222,18 @@ public final class Tensor implements AutoCloseable {
         return e;
     }
 
-    boolean checkOpen(OpHandle op, int i) {
-        if (ref.get() == 0) {
-            throw closedError("tensor passed to " + op + " as argument " + i + " '" + op.schema.args().get(i).name() + "'");
-        }
-        handle(); // also refuses a tensor whose backing segment's arena is closed, before any handle is made
-        return true;
-    }
-
     /** A new owning handle to this tensor (what the dispatcher consumes). */
     long newHandle() { return newHandle(Dispatch.FRAME.get()); }
 
     /** {@link #newHandle()} with the caller's frame (the dispatcher has it already: one ThreadLocal lookup per call). */
     long newHandle(Dispatch.Frame f) {
         MemorySegment out = f.out;
-        Dispatch.check(NativeApi.aoti_torch_new_tensor_handle(handle(), out), "aoti_torch_new_tensor_handle");
+        MemorySegment h = acquire();
+        try {
+            Dispatch.check(NativeApi.aoti_torch_new_tensor_handle(h, out), "aoti_torch_new_tensor_handle");
+        } finally {
+            release();
+        }
         return out.get(JAVA_LONG, 0);
     }
 
@@ -181,20 +255,27 @@ public final class Tensor implements AutoCloseable {
                 + "read-only memory such as a memory-mapped checkpoint); write to a copy() instead");
     }
 
-    // ---- metadata ----
+    // ---- metadata (each native read brackets the handle with acquire/release) ----
 
     public int dim() {
         MemorySegment out = Dispatch.FRAME.get().out;
-        Dispatch.check(NativeApi.aoti_torch_get_dim(handle(), out), "aoti_torch_get_dim");
-        return (int) out.get(JAVA_LONG, 0);
+        MemorySegment h = acquire();
+        try {
+            Dispatch.check(NativeApi.aoti_torch_get_dim(h, out), "aoti_torch_get_dim");
+            return (int) out.get(JAVA_LONG, 0);
+        } finally { release(); }
     }
 
     public long[] shape() {
-        MemorySegment h = handle();
-        int n = dim();
-        MemorySegment out = Dispatch.FRAME.get().out;
-        Dispatch.check(NativeApi.aoti_torch_get_sizes(h, out), "aoti_torch_get_sizes");
-        return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
+        MemorySegment h = acquire();
+        try {
+            MemorySegment out = Dispatch.FRAME.get().out;
+            Dispatch.check(NativeApi.aoti_torch_get_dim(h, out), "aoti_torch_get_dim");
+            int n = (int) out.get(JAVA_LONG, 0);
+            // The sizes pointer points into the TensorImpl: read it while the handle is held.
+            Dispatch.check(NativeApi.aoti_torch_get_sizes(h, out), "aoti_torch_get_sizes");
+            return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
+        } finally { release(); }
     }
 
     /** Size of dimension {@code d} (negative counts from the end). */
@@ -204,44 +285,61 @@ public final class Tensor implements AutoCloseable {
     }
 
     public long[] strides() {
-        MemorySegment h = handle();
-        int n = dim();
-        MemorySegment out = Dispatch.FRAME.get().out;
-        Dispatch.check(NativeApi.aoti_torch_get_strides(h, out), "aoti_torch_get_strides");
-        return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
+        MemorySegment h = acquire();
+        try {
+            MemorySegment out = Dispatch.FRAME.get().out;
+            Dispatch.check(NativeApi.aoti_torch_get_dim(h, out), "aoti_torch_get_dim");
+            int n = (int) out.get(JAVA_LONG, 0);
+            Dispatch.check(NativeApi.aoti_torch_get_strides(h, out), "aoti_torch_get_strides");
+            return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
+        } finally { release(); }
     }
 
     public long numel() {
         MemorySegment out = Dispatch.FRAME.get().out;
-        Dispatch.check(NativeApi.aoti_torch_get_numel(handle(), out), "aoti_torch_get_numel");
-        return out.get(JAVA_LONG, 0);
+        MemorySegment h = acquire();
+        try {
+            Dispatch.check(NativeApi.aoti_torch_get_numel(h, out), "aoti_torch_get_numel");
+            return out.get(JAVA_LONG, 0);
+        } finally { release(); }
     }
 
     public DType dtype() {
         MemorySegment out = Dispatch.FRAME.get().out;
-        Dispatch.check(NativeApi.aoti_torch_get_dtype(handle(), out), "aoti_torch_get_dtype");
-        return DType.fromCode(out.get(ValueLayout.JAVA_INT, 0));
+        MemorySegment h = acquire();
+        try {
+            Dispatch.check(NativeApi.aoti_torch_get_dtype(h, out), "aoti_torch_get_dtype");
+            return DType.fromCode(out.get(ValueLayout.JAVA_INT, 0));
+        } finally { release(); }
     }
 
     public Device device() {
         MemorySegment out = Dispatch.FRAME.get().out;
-        MemorySegment h = handle();
-        Dispatch.check(NativeApi.aoti_torch_get_device_type(h, out), "aoti_torch_get_device_type");
-        int type = out.get(ValueLayout.JAVA_INT, 0);
-        Dispatch.check(NativeApi.aoti_torch_get_device_index(h, out), "aoti_torch_get_device_index");
-        return Device.fromCodes(type, out.get(ValueLayout.JAVA_INT, 0));
+        MemorySegment h = acquire();
+        try {
+            Dispatch.check(NativeApi.aoti_torch_get_device_type(h, out), "aoti_torch_get_device_type");
+            int type = out.get(ValueLayout.JAVA_INT, 0);
+            Dispatch.check(NativeApi.aoti_torch_get_device_index(h, out), "aoti_torch_get_device_index");
+            return Device.fromCodes(type, out.get(ValueLayout.JAVA_INT, 0));
+        } finally { release(); }
     }
 
     public boolean isContiguous() {
         MemorySegment out = Dispatch.FRAME.get().out;
-        Dispatch.check(NativeApi.aoti_torch_is_contiguous(handle(), out), "aoti_torch_is_contiguous");
-        return out.get(ValueLayout.JAVA_BOOLEAN, 0);
+        MemorySegment h = acquire();
+        try {
+            Dispatch.check(NativeApi.aoti_torch_is_contiguous(h, out), "aoti_torch_is_contiguous");
+            return out.get(ValueLayout.JAVA_BOOLEAN, 0);
+        } finally { release(); }
     }
 
     public long storageOffset() {
         MemorySegment out = Dispatch.FRAME.get().out;
-        Dispatch.check(NativeApi.aoti_torch_get_storage_offset(handle(), out), "aoti_torch_get_storage_offset");
-        return out.get(JAVA_LONG, 0);
+        MemorySegment h = acquire();
+        try {
+            Dispatch.check(NativeApi.aoti_torch_get_storage_offset(h, out), "aoti_torch_get_storage_offset");
+            return out.get(JAVA_LONG, 0);
+        } finally { release(); }
     }
 
     /** {@code [2, 3] float32 cpu} (or {@code <closed>}): used in error messages. */
@@ -258,41 +356,64 @@ public final class Tensor implements AutoCloseable {
 
     // ---- data ----
 
-    /** Raw address of the first element (CPU or device memory). */
+    /** Raw address of the first element (CPU or device memory); the caller holds the tensor ({@link #acquire()}). */
     long dataAddress() {
         MemorySegment out = Dispatch.FRAME.get().out;
-        Dispatch.check(NativeApi.aoti_torch_get_data_ptr(handle(), out), "aoti_torch_get_data_ptr");
-        return out.get(JAVA_LONG, 0);
+        MemorySegment h = acquire();
+        try {
+            Dispatch.check(NativeApi.aoti_torch_get_data_ptr(h, out), "aoti_torch_get_data_ptr");
+            return out.get(JAVA_LONG, 0);
+        } finally { release(); }
     }
 
     /**
      * A zero-copy view of this contiguous CPU tensor's elements. The view becomes inaccessible
-     * (IllegalStateException, not a crash) once the tensor is closed.
+     * (IllegalStateException, not a crash) once the tensor is closed, or, for a tensor over a
+     * {@link Torch#fromSegment} segment, once that segment's arena is closed.
      */
     public MemorySegment asSegment() {
         if (!device().equals(Device.CPU)) throw new TorchException("asSegment needs a CPU tensor, got " + describe());
         if (!isContiguous()) throw new TorchException("asSegment needs a contiguous tensor (call contiguous()), got strides "
                 + Arrays.toString(strides()));
-        if (viewArena == null) viewArena = Arena.ofShared();
         long bytes = numel() * dtype().byteSize();
+        MemorySegment b = backing;
+        if (b != null) {
+            // Memory owned by the segment's arena: a slice of it carries that arena's liveness.
+            long off = dataAddress() - b.address();
+            if (off >= 0 && off + bytes <= b.byteSize()) return b.asSlice(off, bytes);
+        }
+        synchronized (this) {
+            if (viewArena == null) viewArena = Arena.ofShared();
+        }
         MemorySegment view = MemorySegment.ofAddress(dataAddress()).reinterpret(bytes, viewArena, null);
         return readOnly ? view.asReadOnly() : view;
     }
 
-    /** This tensor as a contiguous CPU tensor of {@code dtype} (this itself when it already is one). */
+    /**
+     * This tensor as a contiguous CPU tensor of {@code dtype} that the caller closes: a copy made
+     * by libtorch (holding any backing arena for the copy's length) unless this tensor already is
+     * one and owns its memory.
+     */
     private Tensor hostCopy(DType dtype) {
-        if (device().equals(Device.CPU) && dtype() == dtype && isContiguous()) return this;
+        if (backing == null && device().equals(Device.CPU) && dtype() == dtype && isContiguous()) return this;
         try (Scope s = Scope.open()) {
-            return s.keep(to(Device.CPU, dtype).contiguous());
+            Tensor c = to(Device.CPU, dtype).contiguous();
+            if (c.backing != null) c = c.copy();
+            return s.keep(c);
         }
     }
 
     private <T> T readHost(DType dt, java.util.function.Function<MemorySegment, T> read) {
         Tensor h = hostCopy(dt);
+        MemorySegment handle = h.acquire(); // a concurrent close() of this tensor waits for the read
         try {
-            long bytes = h.numel() * dt.byteSize();
-            return read.apply(MemorySegment.ofAddress(h.dataAddress()).reinterpret(bytes));
+            MemorySegment out = Dispatch.FRAME.get().out;
+            Dispatch.check(NativeApi.aoti_torch_get_numel(handle, out), "aoti_torch_get_numel");
+            long bytes = out.get(JAVA_LONG, 0) * dt.byteSize();
+            Dispatch.check(NativeApi.aoti_torch_get_data_ptr(handle, out), "aoti_torch_get_data_ptr");
+            return read.apply(MemorySegment.ofAddress(out.get(JAVA_LONG, 0)).reinterpret(bytes));
         } finally {
+            h.release();
             if (h != this) h.close();
         }
     }
@@ -312,23 +433,19 @@ public final class Tensor implements AutoCloseable {
     /** The single value of a one-element tensor, as a double. */
     public double item() {
         requireOneElement();
-        MemorySegment out = Dispatch.FRAME.get().out;
-        try (Scope s = Scope.open()) {
-            Tensor d = dtype() == DType.F64 ? this : to(DType.F64);
-            Dispatch.check(NativeApi.aoti_torch_item_float64(d.handle(), out), "aoti_torch_item_float64");
-        }
-        return out.get(ValueLayout.JAVA_DOUBLE, 0);
+        return readHost(DType.F64, m -> m.get(ValueLayout.JAVA_DOUBLE, 0));
     }
+
+    /**
+     * The in-place modification counter ({@code t._version} in PyTorch): it grows with every
+     * in-place write, so a cache of something derived from this tensor can tell it is stale.
+     */
+    public long version() { return Ops.version(this); }
 
     /** The single value of a one-element integer/bool tensor, as a long. */
     public long itemLong() {
         requireOneElement();
-        MemorySegment out = Dispatch.FRAME.get().out;
-        try (Scope s = Scope.open()) {
-            Tensor d = dtype() == DType.I64 ? this : to(DType.I64);
-            Dispatch.check(NativeApi.aoti_torch_item_int64(d.handle(), out), "aoti_torch_item_int64");
-        }
-        return out.get(JAVA_LONG, 0);
+        return readHost(DType.I64, m -> m.get(JAVA_LONG, 0));
     }
 
     public boolean itemBool() { return itemLong() != 0; }
@@ -343,19 +460,46 @@ public final class Tensor implements AutoCloseable {
     public Tensor to(Device device, DType dtype) { return Ops.to(this, dtype, device, null, false, false, null); }
     public Tensor to(Device device) { return Ops.to(this, null, device, null, false, false, null); }
     public Tensor to(DType dtype) { return Ops.to(this, dtype, null, null, false, false, null); }
+
+    /**
+     * A copy to {@code device} that, from pinned host memory to a GPU, is queued on the current
+     * stream without the host waiting ({@code non_blocking=True}); libtorch's caching host
+     * allocator keeps the pinned source alive until the copy is done, so the source may be closed
+     * right after. From pageable memory it is an ordinary copy.
+     */
+    public Tensor toNonBlocking(Device device) { return Ops.to(this, null, device, null, true, false, null); }
+
+    /**
+     * A copy of this CPU tensor in page-locked (pinned) memory, the source of asynchronous copies
+     * to a GPU. Needs a CUDA build of libtorch (pinning is a CUDA host allocation); on other builds
+     * it is a plain copy, so callers need no special case.
+     */
+    public Tensor pinned() {
+        if (!device().equals(Device.CPU)) throw new TorchException("pinned() needs a CPU tensor, got " + describe());
+        return Ops.toCopy(this, null, null, LibTorch.get().isCudaBuild() && LibTorch.get().cudaDeviceCount() > 0 ? Boolean.TRUE : null, false, null);
+    }
     public Tensor contiguous() { return Ops.contiguous(this, MemoryFormat.CONTIGUOUS); }
+
+    /** A tensor with the same values laid out in {@code format} ({@code CHANNELS_LAST}: NHWC strides); this one's data when it already is. */
+    public Tensor contiguous(MemoryFormat format) { return Ops.contiguous(this, format); }
     public Tensor copy() { return Ops.clone(this, null); }
 
     // ---- autograd ----
 
     public Tensor requiresGrad(boolean on) {
         if (on) requireWritable("requires_grad");
-        Dispatch.check(NativeApi.torch_set_requires_grad(handle(), on), "torch_set_requires_grad");
+        MemorySegment h = acquire();
+        try {
+            Dispatch.check(NativeApi.torch_set_requires_grad(h, on), "torch_set_requires_grad");
+        } finally { release(); }
         return this;
     }
 
     public boolean requiresGrad() {
-        return NativeApi._ZNK3c1010TensorImpl13requires_gradEv(implPointer());
+        MemorySegment h = acquire();
+        try {
+            return NativeApi._ZNK3c1010TensorImpl13requires_gradEv(implPointer(h));
+        } finally { release(); }
     }
 
     /** The accumulated gradient, or null when there is none. A new tensor sharing the gradient's memory. */
@@ -366,8 +510,9 @@ public final class Tensor implements AutoCloseable {
         Autograd.setGrad(this, grad);
     }
 
-    MemorySegment implPointer() {
-        return MemorySegment.ofAddress(handle().reinterpret(8).get(JAVA_LONG, 0));
+    /** The {@code TensorImpl*} behind an acquired handle. */
+    static MemorySegment implPointer(MemorySegment acquiredHandle) {
+        return MemorySegment.ofAddress(acquiredHandle.reinterpret(8).get(JAVA_LONG, 0));
     }
 
     /** Backpropagates from this scalar (or with {@code gradient} for non-scalars). */
@@ -519,8 +664,11 @@ public final class Tensor implements AutoCloseable {
     public Tensor zero_() { Ops.zero_(this).close(); return this; }
     public Tensor copy_(Tensor src) { Ops.copy_(this, src, false).close(); return this; }
     public Tensor fill_(double value) {
-        requireWritable("aten::fill_.Scalar");
-        Dispatch.check(NativeApi.aoti_torch_aten_fill__Scalar(handle(), value), "aten::fill_.Scalar");
+        MemorySegment h = acquire();
+        try {
+            requireWritable("aten::fill_.Scalar");
+            Dispatch.check(KeepAlive.fill(h, value, backing), "aten::fill_.Scalar");
+        } finally { release(); }
         return this;
     }
     public Tensor mul_(Tensor other) { Ops.mul_(this, other).close(); return this; }

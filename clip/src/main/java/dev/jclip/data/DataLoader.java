@@ -55,6 +55,7 @@ public final class DataLoader implements BatchSource {
     private long nextToSubmit;
     private int cachedEpoch = -1;
     private int[] cachedShard;
+    private volatile dev.jclip.torch.Device stageFor = dev.jclip.torch.Device.CPU;
 
     public DataLoader(ImageTextDataset dataset, Options options) {
         this.dataset = dataset;
@@ -72,6 +73,15 @@ public final class DataLoader implements BatchSource {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Has the workers stage each batch in pinned host memory for {@code device} (a GPU; the CPU
+     * changes nothing), so the training thread's copy to the device is asynchronous. Returns this.
+     */
+    public DataLoader stagingFor(dev.jclip.torch.Device device) {
+        this.stageFor = device;
+        return this;
     }
 
     /** Full batches per epoch on this rank. */
@@ -127,7 +137,7 @@ public final class DataLoader implements BatchSource {
     private Batch build(int[] idx) {
         List<Example> ex = new ArrayList<>(idx.length);
         for (int i : idx) ex.add(dataset.get(i));
-        return Batch.of(ex, dataset.imageSize());
+        return Batch.of(ex, dataset.imageSize()).staged(stageFor);
     }
 
     @Override public void close() {

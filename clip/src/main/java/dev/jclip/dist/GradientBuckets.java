@@ -84,10 +84,14 @@ public final class GradientBuckets {
                     Tensor g = e.getValue().grad();
                     parts.add(g == null ? Torch.zerosLike(e.getValue()).flatten() : g.flatten());
                 }
-                Tensor flat = Torch.cat(parts, 0);
-                flats.add(flat);
-                pending.add(pg.allReduceSumAsync(flat, "gradient all-reduce, bucket " + (i + 1) + "/" + buckets.size()));
+                flats.add(Torch.cat(parts, 0));
             }
+            // One group: NCCL launches every bucket's all-reduce at once on the current stream.
+            pg.group(() -> {
+                for (int i = 0; i < flats.size(); i++) {
+                    pending.add(pg.allReduceSumAsync(flats.get(i), "gradient all-reduce, bucket " + (i + 1) + "/" + buckets.size()));
+                }
+            });
             for (int i = 0; i < buckets.size(); i++) {
                 pending.get(i).await();
                 Tensor mean = flats.get(i).div(pg.worldSize());

@@ -27,8 +27,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A c10d process group over PyTorch's own runtime (through Bytedeco's JNI presets): a
- * {@code TCPStore} rendezvous hosted by rank 0, then Gloo (CPU) or NCCL (CUDA). Collectives work in
+ * A c10d process group: on the CPU, Gloo over PyTorch's own runtime (through Bytedeco's JNI
+ * presets) with a {@code TCPStore} rendezvous hosted by rank 0; on GPUs, NCCL's C API through FFM
+ * ({@link NcclBackend}: no JNI, works over a pip PyTorch's {@code torch/lib}). Collectives work in
  * place on jclip tensors (no copies: the JNI view points at the same {@code at::Tensor}). A peer
  * that never arrives, dies or hangs turns into a {@link PeerFailureException} naming it, within the
  * timeout. With one process ({@code worldSize == 1}) every collective is a no-op, so training code
@@ -50,10 +51,16 @@ public final class ProcessGroup implements AutoCloseable {
     private final TCPStore store;
     private final Backend backend;
     private final PeerMonitor monitor;
+    private final NcclBackend nccl; // the GPU path; then store, backend and monitor are null
     private boolean broken;
     private boolean closed;
 
     private ProcessGroup(DistEnv env, DistBackend kind, Duration timeout, TCPStore store, Backend backend, PeerMonitor monitor) {
+        this(env, kind, timeout, store, backend, monitor, null);
+    }
+
+    private ProcessGroup(DistEnv env, DistBackend kind, Duration timeout, TCPStore store, Backend backend, PeerMonitor monitor, NcclBackend nccl) {
+        this.nccl = nccl;
         this.env = env;
         this.backendKind = kind;
         this.timeout = timeout;
@@ -79,11 +86,12 @@ public final class ProcessGroup implements AutoCloseable {
     public static ProcessGroup init(DistEnv env, DistBackend kind, Duration timeout) {
         if (!env.isDistributed()) return new ProcessGroup(env, kind, timeout, null, null, null);
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        if (kind == DistBackend.NCCL) return new ProcessGroup(env, kind, timeout, null, null, null, NcclBackend.init(env, timeout));
         TCPStore store = openStore(env, timeout);
         try {
             store.set(ARRIVED + env.rank(), "0:0");
             awaitPeers(env, store, timeout);
-            Backend backend = kind == DistBackend.GLOO ? gloo(env, store, timeout) : nccl(env, store, timeout);
+            Backend backend = gloo(env, store, timeout);
             PeerMonitor monitor = PeerMonitor.start(env, timeout);
             return new ProcessGroup(env, kind, timeout, store, backend, monitor);
         } catch (RuntimeException e) {
@@ -163,18 +171,6 @@ public final class ProcessGroup implements AutoCloseable {
         return ProcessGroupGloo.createDefaultDevice();
     }
 
-    private static Backend nccl(DistEnv env, TCPStore store, Duration timeout) {
-        try {
-            Loader.load(org.bytedeco.pytorch.global.torch_nccl.class);
-            var o = new org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options();
-            o.timeout(new Milliseconds(timeout.toMillis()));
-            return new org.bytedeco.pytorch.nccl.ProcessGroupNCCL(store, env.rank(), env.worldSize(), o);
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new TorchException("NCCL needs Bytedeco's CUDA build of libtorch (the linux-x86_64-gpu classifier, Maven profile "
-                    + "'cuda'); this is the CPU build. Train on the CPU with Gloo or switch builds.", e);
-        }
-    }
-
     public DistEnv env() { return env; }
     public int rank() { return env.rank(); }
     public int worldSize() { return env.worldSize(); }
@@ -191,6 +187,7 @@ public final class ProcessGroup implements AutoCloseable {
         private final AutoCloseable[] holds;
 
         private Pending(String what, Work work, AutoCloseable... holds) {
+            // NCCL work is ordered on the GPU stream: nothing for the host to wait for
             this.what = what;
             this.work = work;
             this.holds = holds;
@@ -210,6 +207,33 @@ public final class ProcessGroup implements AutoCloseable {
         private void release() {
             work.close();
             for (AutoCloseable h : holds) { try { h.close(); } catch (Exception ignored) { } }
+        }
+    }
+
+    /**
+     * Runs {@code launches} as one NCCL group (one launch for many buckets, as DDP does); with Gloo
+     * the collectives simply run one after the other.
+     */
+    public void group(Runnable launches) {
+        if (nccl == null) { launches.run(); return; }
+        nccl.groupStart();
+        try {
+            launches.run();
+        } finally {
+            nccl.groupEnd();
+        }
+    }
+
+    /** Runs {@code op} on the NCCL backend with the same checks and failure handling as a Gloo collective. */
+    private Pending ncclLaunch(String what, Runnable op) {
+        if (closed) throw new TorchException("process group is closed");
+        if (broken) throw new TorchException("process group is broken by an earlier failure; no more collectives");
+        try {
+            op.run();
+            return new Pending(what, null);
+        } catch (RuntimeException e) {
+            broken = true;
+            throw e;
         }
     }
 
@@ -239,6 +263,7 @@ public final class ProcessGroup implements AutoCloseable {
     /** Starts an in-place sum of {@code t} over all ranks ({@code what} names it in errors). */
     public Pending allReduceSumAsync(Tensor t, String what) {
         requireDense(t, "all-reduce");
+        if (nccl != null) return ncclLaunch(what, () -> nccl.allReduceSum(t));
         if (backend == null) return new Pending(what, null);
         TensorVector tv = new TensorVector(JniBridge.view(t));
         AllreduceOptions o = new AllreduceOptions();
@@ -254,10 +279,14 @@ public final class ProcessGroup implements AutoCloseable {
         requireDense(local, "all-gather");
         long[] shape = local.shape();
         if (shape.length == 0) throw new TorchException("all-gather needs at least one dimension, got a 0-dim tensor");
-        if (backend == null) return local.copy();
+        if (backend == null && nccl == null) return local.copy();
         shape[0] *= env.worldSize();
         Tensor out = Torch.empty(shape, local.dtype(), local.device());
         try {
+            if (nccl != null) {
+                ncclLaunch("all-gather of " + local.describe(), () -> nccl.allGather(local, out));
+                return out;
+            }
             AllgatherOptions o = new AllgatherOptions();
             var outView = JniBridge.view(out);
             var inView = JniBridge.view(local);
@@ -273,6 +302,7 @@ public final class ProcessGroup implements AutoCloseable {
     public void broadcast(Tensor t, int root) {
         requireDense(t, "broadcast");
         if (root < 0 || root >= env.worldSize()) throw new IllegalArgumentException("root rank " + root + " is outside [0, " + env.worldSize() + ")");
+        if (nccl != null) { ncclLaunch("broadcast of " + t.describe() + " from rank " + root, () -> nccl.broadcast(t, root)); return; }
         if (backend == null) return;
         TensorVector tv = new TensorVector(JniBridge.view(t));
         BroadcastOptions o = new BroadcastOptions();
@@ -282,6 +312,7 @@ public final class ProcessGroup implements AutoCloseable {
 
     /** Returns once every rank got here. */
     public void barrier() {
+        if (nccl != null) { ncclLaunch("barrier", nccl::barrier); return; }
         if (backend == null) return;
         launch("barrier", backend::barrier).await();
     }
@@ -293,6 +324,7 @@ public final class ProcessGroup implements AutoCloseable {
      */
     public void abort() {
         broken = true;
+        if (nccl != null && !closed) { closed = true; nccl.abort(); return; }
         close();
     }
 
@@ -302,6 +334,15 @@ public final class ProcessGroup implements AutoCloseable {
      */
     @Override public void close() {
         if (closed) return;
+        if (nccl != null) {
+            try {
+                if (!broken) { try { nccl.barrier(); } catch (RuntimeException ignored) { /* a peer died at the very end */ } }
+            } finally {
+                closed = true;
+                nccl.close();
+            }
+            return;
+        }
         try {
             if (backend != null && !broken) {
                 try { barrier(); } catch (RuntimeException ignored) { /* a peer died at the very end: nothing left to protect */ }

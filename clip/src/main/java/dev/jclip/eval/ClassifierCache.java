@@ -62,13 +62,15 @@ public final class ClassifierCache {
     public static String key(Path checkpoint, String tokenizer, List<String> classes, PromptTemplates templates) {
         try {
             BasicFileAttributes a = Files.readAttributes(checkpoint, BasicFileAttributes.class);
-            String text = JSON.writeValueAsString(Map.of(
-                    "checkpoint", checkpoint.toAbsolutePath().normalize().toString(),
-                    "size", a.size(),
-                    "mtime_ns", a.lastModifiedTime().toInstant().getEpochSecond() * 1_000_000_000L + a.lastModifiedTime().toInstant().getNano(),
-                    "tokenizer", tokenizer,
-                    "classes", classes,
-                    "templates", templates.templates()));
+            // A fixed field order: Map.of iterates in a per-JVM order, which made every run a cache miss.
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            fields.put("checkpoint", checkpoint.toAbsolutePath().normalize().toString());
+            fields.put("size", a.size());
+            fields.put("mtime_ns", a.lastModifiedTime().toInstant().getEpochSecond() * 1_000_000_000L + a.lastModifiedTime().toInstant().getNano());
+            fields.put("tokenizer", tokenizer);
+            fields.put("classes", classes);
+            fields.put("templates", templates.templates());
+            String text = JSON.writeValueAsString(fields);
             byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);
         } catch (IOException e) {

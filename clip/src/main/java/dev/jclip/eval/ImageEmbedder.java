@@ -81,7 +81,7 @@ public final class ImageEmbedder {
         Batcher b = new Batcher(set.size(), "embedding " + set.size() + " images");
         List<PreprocessBatch.Failure> failures = new ArrayList<>();
         List<Integer> kept = new ArrayList<>();
-        for (int from = 0; from < set.size(); from += batch) {
+        for (int from = 0; from < set.size(); from = (int) Math.min((long) from + batch, set.size())) { // no int overflow for huge batches
             int n = Math.min(batch, set.size() - from);
             float[][] chw = new float[n][];
             String[] error = new String[n];

@@ -57,30 +57,46 @@ public final class PromptTemplates {
             throw new IllegalArgumentException("cannot read template file " + file + ": " + e.getMessage(), e);
         }
         List<String> list = new ArrayList<>();
+        List<String> where = new ArrayList<>();
         if (text.stripLeading().startsWith("[")) {
             try {
                 for (var node : new ObjectMapper().readTree(text)) {
                     if (!node.isTextual()) throw new IllegalArgumentException("template file " + file + ": entry " + node + " is not a string");
                     list.add(node.asText());
+                    where.add("template file " + file + ", entry #" + list.size());
                 }
             } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("template file " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+                throw new IllegalArgumentException("template file " + file + " is not valid JSON: "
+                        + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "), e);
             }
         } else {
-            text.lines().map(String::strip).filter(s -> !s.isEmpty()).forEach(list::add);
+            List<String> lines = text.lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                String t = lines.get(i).strip();
+                if (t.isEmpty()) continue;
+                list.add(t);
+                where.add("template file " + file + " line " + (i + 1));
+            }
         }
         if (list.isEmpty()) throw new IllegalArgumentException("template file " + file + " holds no templates");
-        for (int i = 0; i < list.size(); i++) check(list.get(i), "template file " + file + ", template #" + i);
+        for (int i = 0; i < list.size(); i++) check(list.get(i), where.get(i));
         return new PromptTemplates(list);
     }
 
     private static void check(String template, String where) {
         Matcher m = BRACES.matcher(template);
+        boolean placeholder = false;
         while (m.find()) {
             String g = m.group();
+            if (g.equals("{}")) placeholder = true;
             if (g.equals("{}") || g.equals("{{") || g.equals("}}")) continue;
             throw new IllegalArgumentException(where + " \"" + template + "\": unknown placeholder " + g
                     + " (only {} is replaced by the class name; write {{ and }} for literal braces)");
+        }
+        if (!placeholder) {
+            String shown = template.length() > 80 ? template.substring(0, 77) + "..." : template;
+            throw new IllegalArgumentException(where + " \"" + shown + "\" has no {} for the class name: every class would get "
+                    + "the same prompt");
         }
     }
 

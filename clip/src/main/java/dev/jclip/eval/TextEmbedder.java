@@ -1,6 +1,7 @@
 package dev.jclip.eval;
 
 import dev.jclip.model.ContrastiveModel;
+import dev.jclip.text.TextTooLongException;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
@@ -25,10 +26,15 @@ public final class TextEmbedder {
         float[] all = null;
         int dim = 0;
         try (var g = Torch.noGrad()) {
-            for (int from = 0; from < texts.size(); from += batch) {
+            for (int from = 0; from < texts.size(); from = (int) Math.min((long) from + batch, texts.size())) { // no int overflow for huge batches
                 int n = Math.min(batch, texts.size() - from);
                 try (Scope s = Scope.open()) {
-                    Tensor tokens = tokenizer.tokenize(texts.subList(from, from + n)).to(model.device());
+                    Tensor tokens;
+                    try {
+                        tokens = tokenizer.tokenize(texts.subList(from, from + n)).to(model.device());
+                    } catch (TextTooLongException e) {
+                        throw e.shifted(from); // the index in texts, not in this batch
+                    }
                     Tensor f = model.encodeText(tokens).to(Device.CPU, DType.F32);
                     if (all == null) { dim = (int) f.size(1); all = new float[texts.size() * dim]; }
                     System.arraycopy(f.contiguous().toFloatArray(), 0, all, from * dim, n * dim);

@@ -39,6 +39,7 @@ public final class ClipPreprocess {
     /** Side of the content inside the output; smaller than {@code nPx} when padded (see {@link #padded}). */
     private final int inner;
     private final ImageDecoder decoder;
+    private final float[] mean, std;
     /** float32 result of {@code ((v / 255f) - mean) / std} for each uint8 v and channel. */
     private final float[][] lut = new float[3][256];
 
@@ -53,19 +54,34 @@ public final class ClipPreprocess {
     }
 
     private ClipPreprocess(int nPx, int inner, ImageDecoder decoder) {
+        this(nPx, inner, decoder, MEAN, STD);
+    }
+
+    /**
+     * CLIP's steps with another normalisation ({@code mean}, {@code std} per R, G, B), as a
+     * checkpoint's {@code preprocessor_config.json} or open_clip {@code preprocess_cfg} may give;
+     * {@code inner < nPx} pads as {@link #padded} does.
+     */
+    public ClipPreprocess(int nPx, int inner, ImageDecoder decoder, float[] mean, float[] std) {
+        if (mean.length != 3 || std.length != 3) throw new IllegalArgumentException("mean and std need 3 values (R, G, B)");
+        for (float x : std) if (!(x > 0)) throw new IllegalArgumentException("std must be positive, got " + java.util.Arrays.toString(std));
+        this.mean = mean.clone();
+        this.std = std.clone();
         if (nPx <= 0) {
             throw new IllegalArgumentException("n_px must be positive, got " + nPx);
         }
         if (inner <= 0 || inner > nPx) {
             throw new IllegalArgumentException("padded content size must be in [1, " + nPx + "], got " + inner);
         }
+        // 3 * n_px * n_px floats per image must fit an array (and the pixel bound): checked, not overflowed.
+        ImageLimits.check(nPx, nPx, 3, "an output of n_px " + nPx);
         this.nPx = nPx;
         this.inner = inner;
         this.decoder = decoder;
         for (int c = 0; c < 3; c++) {
             for (int v = 0; v < 256; v++) {
                 // same float32 operations, in the same order, as ToTensor + Normalize
-                lut[c][v] = (v / 255f - MEAN[c]) / STD[c];
+                lut[c][v] = (v / 255f - mean[c]) / std[c];
             }
         }
     }
@@ -78,6 +94,12 @@ public final class ClipPreprocess {
     public static ClipPreprocess padded(int nPx, int inner) {
         return new ClipPreprocess(nPx, inner, ImageDecoder.defaults());
     }
+
+    /** The per-channel mean (R, G, B) subtracted after scaling to [0, 1]. */
+    public float[] mean() { return mean.clone(); }
+
+    /** The per-channel standard deviation divided by. */
+    public float[] std() { return std.clone(); }
 
     /** Side of the content before padding ({@code n_px} when not padded). */
     public int innerSize() {
@@ -100,7 +122,12 @@ public final class ClipPreprocess {
 
     /** Decodes and transforms one file; throws {@link ImageDecodeException} for a bad file. */
     public float[] preprocess(Path file) {
-        return preprocess(decoder.decode(file));
+        DecodedImage image = decoder.decode(file);
+        try {
+            return preprocess(image);
+        } catch (IllegalArgumentException tooLarge) {
+            throw new ImageDecodeException(file.toString(), tooLarge.getMessage(), tooLarge);
+        }
     }
 
     /** Transforms one decoded image to {@code 3 * n_px * n_px} floats, CHW. */
@@ -151,6 +178,7 @@ public final class ClipPreprocess {
      */
     public byte[] resizedCroppedRgb(DecodedImage image) {
         int[] size = resizedSize(image.width(), image.height(), inner);
+        ImageLimits.check(size[0], size[1], 4, "resizing " + image.width() + "x" + image.height() + " to " + size[0] + "x" + size[1]);
         DecodedImage resized = PillowResample.resize(image, size[0], size[1], ResampleFilter.BICUBIC);
         int top = cropOffset(resized.height(), inner);
         int left = cropOffset(resized.width(), inner);
@@ -174,8 +202,10 @@ public final class ClipPreprocess {
     public static int[] resizedSize(int width, int height, int n) {
         int shorter = Math.min(width, height);
         int longer = Math.max(width, height);
-        int newLong = (int) ((double) ((long) n * longer) / shorter);
-        return width <= height ? new int[] {n, newLong} : new int[] {newLong, n};
+        // In long arithmetic; a result beyond int (a 1 x 10^9 strip) saturates and is refused by the pixel bound.
+        long newLong = (long) ((double) ((long) n * longer) / shorter);
+        int nl = (int) Math.min(newLong, Integer.MAX_VALUE);
+        return width <= height ? new int[] {n, nl} : new int[] {nl, n};
     }
 
     /** {@code int(round((size - n) / 2))} with Python's round half to even. */

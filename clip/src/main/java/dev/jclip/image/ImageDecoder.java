@@ -106,6 +106,14 @@ public final class ImageDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(iis, true, false);
+                String fmt = reader.getFormatName().toLowerCase(Locale.ROOT);
+                // The header's size is checked before a pixel is decoded (decompression bombs).
+                try {
+                    ImageLimits.check(reader.getWidth(0), reader.getHeight(0), 4, "the " + fmt + " image");
+                } catch (IllegalArgumentException tooLarge) {
+                    throw new ImageDecodeException(name, tooLarge.getMessage());
+                }
+                if (fmt.equals("png")) PngChunks.checkCrcs(bytes, name);
                 List<String> fatal = new ArrayList<>();
                 reader.addIIOReadWarningListener(truncationListener(fatal));
                 String format = reader.getFormatName().toLowerCase(Locale.ROOT);
@@ -132,6 +140,43 @@ public final class ImageDecoder {
             image = ExifOrientation.apply(image, readOrientation(bytes));
         }
         return image;
+    }
+
+    /**
+     * Converts an image already in memory (e.g. from a service's own decoder) in the mode Pillow
+     * would give it (RGB, RGBA, L, P...); no EXIF orientation is applied (there is no metadata).
+     */
+    public DecodedImage decode(java.awt.image.BufferedImage image, String name) {
+        try {
+            return PilModes.fromBufferedImage(image, "bufferedimage");
+        } catch (RuntimeException e) {
+            throw new ImageDecodeException(name, "unsupported BufferedImage (" + e + ")", e);
+        }
+    }
+
+    /**
+     * Width and height from the file's header without decoding the pixels (to refuse huge images
+     * before allocating them); {@link ImageDecodeException} when the format is not recognised.
+     */
+    public static int[] probeSize(byte[] bytes, String name) {
+        if (bytes.length == 0) throw new ImageDecodeException(name, "the file is empty");
+        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException(name, "not a recognised image format (first bytes " + hexPrefix(bytes) + ")");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                return new int[]{reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageDecodeException(name, "corrupt image header (" + rootMessage(e) + ")", e);
+        }
     }
 
     /** EXIF orientation tag, or 1 where there is none or the metadata cannot be parsed. */

@@ -34,6 +34,7 @@ public final class PillowResample {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("resize target must be positive, got " + width + "x" + height);
         }
+        ImageLimits.check(width, height, im.mode().bands(), "the resize target");
         if (im.width() == width && im.height() == height) {
             return im; // Pillow: self.copy(); instances are immutable, so sharing is a copy
         }

@@ -1,7 +1,5 @@
 package dev.jclip.io;
 
-import dev.jclip.model.ClipArchitecture;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,7 +18,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * try (StateDict sd = Checkpoints.loadClip(Path.of("open_clip_model.bin"))) { // OpenAI names
- *     ClipArchitecture cfg = ClipArchitecture.inferFrom(sd.shapes());
+ *     sd.get("visual.proj");
  * }
  * Checkpoints.convert(Path.of("ViT-B-32.pt"), Path.of("ViT-B-32.safetensors"), true);
  * }</pre>
@@ -69,10 +67,11 @@ public final class Checkpoints {
     }
 
     /**
-     * Converts any supported checkpoint to safetensors (atomically). With {@code canonicalNames}
-     * the names are mapped to OpenAI's and, when the tensors form a CLIP model, metadata
-     * {@code config} holds the inferred {@link ClipArchitecture} as JSON; the metadata also keeps the
-     * source's and adds {@code format=pt} and {@code source_format}.
+     * Copies the tensors of any supported checkpoint file to safetensors (atomically), with
+     * OpenAI's names when {@code canonicalNames}; the metadata keeps the source's and adds
+     * {@code format=pt} and {@code source_format}. No architecture is recorded here: a
+     * self-contained CLIP file (architecture, tokenizer, preprocessing) is
+     * the model package's {@code LoadedClip.convert}'s job.
      *
      * @return the tensor count and bytes written, as {@code {count, bytes}}
      */
@@ -81,13 +80,7 @@ public final class Checkpoints {
             Map<String, String> md = new LinkedHashMap<>(sd.metadata());
             md.putIfAbsent("format", "pt");
             md.put("source_format", sd.format().label());
-            if (canonicalNames) {
-                try {
-                    md.put("config", ClipArchitecture.inferFrom(sd.shapes()).toJson());
-                } catch (IllegalArgumentException notClip) {
-                    md.remove("config"); // a stale or foreign config would mislead; convert the tensors anyway
-                }
-            }
+            md.remove("config"); // a stale config would mislead
             Safetensors.write(out, sd.tensors(), md);
             return new long[]{sd.size(), sd.totalBytes()};
         }
@@ -101,12 +94,15 @@ public final class Checkpoints {
     private static CheckpointFormat headFormat(Path file, MemorySegment head) {
         long size = fileSize(file);
         if (Safetensors.looksLike(head, size)) return CheckpointFormat.SAFETENSORS;
+        // A JSON header after 8 bytes is safetensors with a bad length: let its parser say what is wrong.
+        if (head.byteSize() >= 9 && head.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 8) == '{') return CheckpointFormat.SAFETENSORS;
         if (head.byteSize() >= 2 && head.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == (byte) 0x80)
             throw new CheckpointException(file, "a bare pickle: the legacy (PyTorch < 1.6) torch.save format is not supported; re-save it with a recent torch.save");
         throw new CheckpointException(file, "unknown checkpoint format (neither a PyTorch zip archive nor safetensors)");
     }
 
     private static MemorySegment head(Path file, Arena arena) {
+        MappedFile.requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(16);
             while (b.hasRemaining() && ch.read(b) > 0) { /* fill */ }

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *       {@code text_projection.weight} / {@code visual_projection.weight} transposed (zero-copy
  *       views) into {@code text_projection} / {@code visual.proj}, {@code position_ids} dropped.</li>
  * </ul>
+ * A {@code logit_scale} of shape [1] becomes the 0-d scalar open_clip and OpenAI declare.
  * Names without a counterpart are kept as they are (a strict model loader then reports them).
  *
  * <pre>{@code
@@ -94,6 +95,11 @@ public final class ClipNames {
             String name = e.getKey().substring(p.length());
             TensorData t = e.getValue();
             if (name.endsWith("embeddings.position_ids")) continue; // HF buffer: 0..n-1, not a weight
+            if (name.equals("logit_scale") && t.dim() == 1 && t.size(0) == 1) {
+                // some open_clip exports store the scalar as [1]: the same value, as open_clip's 0-d parameter
+                out.put(name, new TensorData(t.dtype(), new long[0], new long[0], t.storageOffset(), t.storage()));
+                continue;
+            }
             if (name.equals("text_projection.weight")) { out.put("text_projection", t.t()); continue; }
             if (name.equals("visual_projection.weight")) { out.put("visual.proj", t.t()); continue; }
             if (name.equals("text.text_projection.weight")) { out.put("text_projection", t.t()); continue; }

@@ -14,6 +14,7 @@ final class MappedFile {
 
     /** The file's bytes as a read-only segment owned by {@code arena} (pages load on first touch). */
     static MemorySegment map(Path file, Arena arena) {
+        requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             // A zero-length mapping is allowed, but an empty segment is simpler and equally valid.
@@ -24,6 +25,24 @@ final class MappedFile {
         } catch (IOException e) {
             throw new CheckpointException(file, "cannot map file: " + e, e);
         }
+    }
+
+    /**
+     * Refuses, before anything opens it, a path that is not a regular file (after links): opening a
+     * FIFO blocks until a writer appears, and a device never ends.
+     */
+    static void requireRegularFile(Path file) {
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+            a = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(file, "no such file");
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
+        }
+        if (a.isDirectory()) throw new CheckpointException(file, "is a folder, not a checkpoint file");
+        if (!a.isRegularFile())
+            throw new CheckpointException(file, "is not a regular file (a FIFO, socket or device); give a checkpoint file");
     }
 
     /**

@@ -39,7 +39,9 @@ public final class Safetensors {
     /** The reference implementation refuses headers above 100 MB; so do we (it means a corrupt length). */
     static final long MAX_HEADER = 100L << 20;
     static final String METADATA_KEY = "__metadata__";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate keys are refused, as the reference's parser does (one name, one tensor). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Safetensors() {}
@@ -68,6 +70,15 @@ public final class Safetensors {
         }
     }
 
+    /** Maps {@code file} into {@code arena}, which the caller owns (several shards, one owner). */
+    static StateDict read(Path file, Arena arena) {
+        MemorySegment m = MappedFile.map(file, arena);
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        parse(file, m, arena, tensors, metadata);
+        return new StateDict(tensors, metadata, arena, CheckpointFormat.SAFETENSORS, file);
+    }
+
     /** Whether {@code head} (the first bytes of a file) looks like a safetensors header. */
     static boolean looksLike(MemorySegment head, long fileSize) {
         if (head.byteSize() < 9) return false;
@@ -90,9 +101,11 @@ public final class Safetensors {
         try {
             header = JSON.readTree(headerBytes);
         } catch (JsonProcessingException e) {
-            throw new CheckpointException(file, "header is not valid JSON: " + e.getOriginalMessage());
+            var loc = e.getLocation();
+            throw new CheckpointException(file, "header is not valid JSON" + (loc == null ? "" : " at byte " + (8 + loc.getByteOffset()))
+                    + ": " + oneLine(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new CheckpointException(file, "header is not valid JSON: " + e.getMessage());
+            throw new CheckpointException(file, "header is not valid JSON: " + oneLine(e.getMessage()));
         }
         if (header == null || !header.isObject()) throw new CheckpointException(file, "header is not a JSON object");
         long dataStart = 8 + n;
@@ -129,13 +142,31 @@ public final class Safetensors {
             MemorySegment data = MappedFile.viewOrCopy(m, dataStart + o[0], need, dtype.byteSize(), arena);
             tensors.put(name, TensorData.contiguous(dtype, shape, data));
         }
+        // As the reference validates: sorted by offsets, the tensors tile the data section exactly,
+        // with no overlap, no gap and nothing after the last one.
         spans.sort(Comparator.comparingLong(Span::begin).thenComparingLong(Span::end));
-        for (int i = 1; i < spans.size(); i++) {
-            Span a = spans.get(i - 1), b = spans.get(i);
-            if (b.begin < a.end && b.end > b.begin)
-                throw new CheckpointException(file, "tensors '" + a.name + "' [" + a.begin + ", " + a.end + ") and '" + b.name
+        long expected = 0;
+        Span prev = null;
+        for (Span b : spans) {
+            if (b.begin < expected)
+                throw new CheckpointException(file, "tensors '" + prev.name + "' [" + prev.begin + ", " + prev.end + ") and '" + b.name
                         + "' [" + b.begin + ", " + b.end + ") overlap");
+            if (b.begin > expected)
+                throw new CheckpointException(file, "tensor '" + b.name + "' starts at data offset " + b.begin + " but "
+                        + (prev == null ? "the data section starts at 0" : "'" + prev.name + "' ends at " + expected)
+                        + ": a gap of " + (b.begin - expected) + " bytes (invalid offsets)");
+            expected = b.end;
+            prev = b;
         }
+        if (expected != dataLen)
+            throw new CheckpointException(file, "the data section holds " + dataLen + " bytes but the tensors end at " + expected
+                    + ": " + (dataLen - expected) + " trailing bytes (truncated header or appended data)");
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) return "";
+        String t = s.replaceAll("\\s*\\R\\s*", " ").strip();
+        return t.length() > 200 ? t.substring(0, 197) + "..." : t;
     }
 
     private static void readMetadata(Path file, JsonNode v, Map<String, String> metadata) {

@@ -15,8 +15,9 @@ import java.util.Set;
  * {@code __torch__.*} objects are inert attribute holders, and a tensor attribute of a module is
  * a parameter or buffer named by its path ({@code visual.transformer.resblocks.0.attn.in_proj_weight}).
  * Traced constants ({@code constants.pkl}, e.g. CLIP's causal mask) are not state and are not read.
- * Scalar attributes of the root module ({@code input_resolution}, {@code context_length},
- * {@code vocab_size} in OpenAI's files) become metadata.
+ * Scalar attributes of the root module, and its one-element integer tensor buffers
+ * {@code input_resolution}, {@code context_length}, {@code vocab_size} (OpenAI's files), become
+ * metadata.
  *
  * <pre>{@code
  * try (StateDict sd = TorchScriptArchive.read(Path.of("ViT-B-32.pt"))) {
@@ -25,7 +26,9 @@ import java.util.Set;
  * }</pre>
  */
 public final class TorchScriptArchive {
-    private static final int MAX_DEPTH = 256;
+    private static final int MAX_DEPTH = ReadLimits.MAX_PICKLE_DEPTH;
+    /** Root buffers of OpenAI's released archives that are metadata, not weights. */
+    static final java.util.List<String> ROOT_INT_BUFFERS = java.util.List.of("input_resolution", "context_length", "vocab_size");
 
     private TorchScriptArchive() {}
 
@@ -49,6 +52,15 @@ public final class TorchScriptArchive {
         walk(z.file(), "", module, tensors, Collections.newSetFromMap(new IdentityHashMap<>()), 0);
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("torchscript_class", module.className());
+        // OpenAI's archives keep three integer buffers at the root; build_model and open_clip drop
+        // them: they describe the model, they are not weights.
+        for (String k : ROOT_INT_BUFFERS) {
+            TensorData t = tensors.get(k);
+            if (t != null && t.numel() == 1 && !t.dtype().isFloatingPoint()) {
+                tensors.remove(k);
+                metadata.put(k, String.valueOf(t.toLongArray()[0]));
+            }
+        }
         module.attributes().forEach((k, v) -> {
             if (!k.startsWith("_") && !k.equals("training") && (v instanceof Number || v instanceof String || v instanceof Boolean))
                 metadata.put(k, String.valueOf(v));

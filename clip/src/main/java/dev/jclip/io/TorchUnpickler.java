@@ -13,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,6 +59,10 @@ final class TorchUnpickler extends Unpickler {
     private final StorageLoader loader;
     private final boolean torchScript;
     private final Map<String, StorageRef> storages = new HashMap<>();
+    private long ops;
+    private int length;
+    private long opOffset;
+    private short opcode;
 
     /**
      * @param file        the archive (for messages)
@@ -76,18 +79,36 @@ final class TorchUnpickler extends Unpickler {
 
     /** Unpickles {@code data}; every failure becomes a {@link CheckpointException} naming file and entry. */
     Object load(byte[] data) {
+        length = data.length;
         try {
             return super.load(new ByteArrayInputStream(data));
         } catch (CheckpointException e) {
             throw e;
+        } catch (StackOverflowError e) {
+            throw malformed("nested too deeply", null);
         } catch (IOException | RuntimeException e) {
             Throwable c = e;
             while (c.getCause() != null && !(c instanceof CheckpointException)) c = c.getCause();
             if (c instanceof CheckpointException ce) throw ce;
-            throw new CheckpointException(file, entry + ": malformed pickle (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            throw malformed(reason(e), e);
         } finally {
             close();
         }
+    }
+
+    /** One line naming file, entry, byte offset and opcode. */
+    private CheckpointException malformed(String why, Throwable cause) {
+        String op = opcode >= 0x20 && opcode < 0x7f ? "'" + (char) opcode + "'" : String.format("0x%02x", opcode);
+        return new CheckpointException(file, entry + ": malformed pickle at byte " + opOffset + " (opcode " + op + "): " + why, cause);
+    }
+
+    private static String reason(Throwable e) {
+        if (e instanceof ClassCastException) return "an operand has the wrong type for this opcode";
+        if (e instanceof java.util.EmptyStackException || e instanceof IndexOutOfBoundsException) return "the stack holds too few operands";
+        if (e instanceof java.io.EOFException) return "the data ends in the middle of an opcode";
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        m = m.lines().findFirst().orElse("");
+        return m.length() > 160 ? m.substring(0, 157) + "..." : m;
     }
 
     /** Storages referenced so far, by key (each loaded once, so shared storages stay shared). */
@@ -95,6 +116,18 @@ final class TorchUnpickler extends Unpickler {
 
     @Override
     protected Object dispatch(short key) throws PickleException, IOException {
+        opcode = key;
+        int remaining = input.available();
+        opOffset = length - remaining - 1L;
+        if (++ops > ReadLimits.MAX_PICKLE_OPS)
+            throw new CheckpointException(file, entry + ": pickle runs more than " + ReadLimits.MAX_PICKLE_OPS
+                    + " opcodes (-Djclip.maxPickleOps); refusing to build it");
+        // Length-prefixed operands are checked against what remains before Pyrolite allocates them.
+        switch (key) {
+            case Opcodes.BINUNICODE, Opcodes.BINBYTES, Opcodes.BINSTRING, Opcodes.LONG4 -> checkLength(key, 4, remaining);
+            case Opcodes.BINUNICODE8, Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> checkLength(key, 8, remaining);
+            default -> { }
+        }
         switch (key) {
             case Opcodes.GLOBAL -> {
                 String module = PickleUtils.readline(input);
@@ -124,14 +157,32 @@ final class TorchUnpickler extends Unpickler {
             case Opcodes.DICT -> {
                 List<Object> kv = stack.pop_all_since_marker();
                 Map<Object, Object> m = new LinkedHashMap<>();
-                for (int i = 0; i + 1 < kv.size(); i += 2) m.put(kv.get(i), kv.get(i + 1));
+                for (int i = 0; i + 1 < kv.size(); i += 2) m.put(key(kv.get(i)), kv.get(i + 1));
                 stack.add(m);
+            }
+            case Opcodes.SETITEM -> {
+                Object value = stack.pop();
+                Object k = stack.pop();
+                asMap(stack.peek(), "SETITEM").put(key(k), value);
             }
             case Opcodes.SETITEMS -> {
                 // Pyrolite collects a batch in a HashMap first; keep the pickle's order instead.
                 List<Object> kv = stack.pop_all_since_marker();
                 Map<Object, Object> m = asMap(stack.peek(), "SETITEMS");
-                for (int i = 0; i + 1 < kv.size(); i += 2) m.put(kv.get(i), kv.get(i + 1));
+                for (int i = 0; i + 1 < kv.size(); i += 2) m.put(key(kv.get(i)), kv.get(i + 1));
+            }
+            case Opcodes.EMPTY_SET -> stack.add(new HashSet<>());
+            case Opcodes.ADDITEMS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                Object set = stack.peek();
+                if (!(set instanceof java.util.Set<?>)) throw new PickleException("ADDITEMS on a " + typeOf(set) + ", not a set");
+                @SuppressWarnings("unchecked") java.util.Set<Object> target = (java.util.Set<Object>) set;
+                for (Object it : items) target.add(key(it));
+            }
+            case Opcodes.FROZENSET -> {
+                java.util.Set<Object> set = new HashSet<>();
+                for (Object it : stack.pop_all_since_marker()) set.add(key(it));
+                stack.add(set);
             }
             case Opcodes.BUILD -> {
                 Object state = stack.pop();
@@ -143,6 +194,46 @@ final class TorchUnpickler extends Unpickler {
             default -> { return super.dispatch(key); }
         }
         return NO_RETURN_VALUE;
+    }
+
+    private void checkLength(short key, int width, int remaining) throws IOException {
+        if (remaining < width) throw new java.io.EOFException();
+        input.mark(width);
+        byte[] b = input.readNBytes(width);
+        input.reset();
+        long n = 0;
+        for (int i = width - 1; i >= 0; i--) n = (n << 8) | (b[i] & 0xff);
+        if (n < 0 || n > remaining - width) {
+            throw malformed("declares a length of " + Long.toUnsignedString(n) + " bytes but only " + (remaining - width)
+                    + " remain in the pickle", null);
+        }
+    }
+
+    /**
+     * A dict key or set element: Python only hashes immutable values, and hashing a crafted
+     * self-containing list or dict would recurse without end; so scalars and (bounded) tuples of them.
+     */
+    private static Object key(Object k) {
+        checkHashable(k, 0);
+        return k;
+    }
+
+    private static void checkHashable(Object k, int depth) {
+        if (k == null || k instanceof String || k instanceof Number || k instanceof Boolean || k instanceof byte[]) return;
+        if (k instanceof Object[] tuple && depth < 16) {
+            for (Object x : tuple) checkHashable(x, depth + 1);
+            return;
+        }
+        throw new PickleException("unhashable " + typeOf(k) + " used as a dict key or set element");
+    }
+
+    private static String typeOf(Object o) {
+        if (o == null) return "None";
+        if (o instanceof Object[]) return "tuple";
+        if (o instanceof List<?>) return "list";
+        if (o instanceof Map<?, ?>) return "dict";
+        if (o instanceof java.util.Set<?>) return "set";
+        return o.getClass().getSimpleName();
     }
 
     @SuppressWarnings("unchecked")
@@ -159,7 +250,7 @@ final class TorchUnpickler extends Unpickler {
                 return args -> {
                     Map<Object, Object> m = new LinkedHashMap<>();
                     if (args.length > 0 && args[0] instanceof List<?> items)
-                        for (Object it : items) if (it instanceof Object[] p && p.length == 2) m.put(p[0], p[1]);
+                        for (Object it : items) if (it instanceof Object[] p && p.length == 2) m.put(key(p[0]), p[1]);
                     return m;
                 };
             case "torch._utils._rebuild_tensor_v2":
@@ -174,7 +265,14 @@ final class TorchUnpickler extends Unpickler {
             case "torch.Size":
                 return args -> args.length == 0 ? new Object[0] : args[0];
             case "builtins.set", "builtins.frozenset", "__builtin__.set", "__builtin__.frozenset":
-                return args -> args.length == 0 ? new HashSet<>() : new HashSet<>((List<?>) args[0]);
+                return args -> {
+                    java.util.Set<Object> set = new HashSet<>();
+                    if (args.length > 0) {
+                        if (!(args[0] instanceof List<?> items)) throw new PickleException(q + " expects a list, got " + typeOf(args[0]));
+                        for (Object it : items) set.add(key(it));
+                    }
+                    return set;
+                };
             case "_codecs.encode":
                 // protocol-2 pickles spell bytes as _codecs.encode(str, 'latin1')
                 return args -> String.valueOf(args[0]).getBytes(StandardCharsets.ISO_8859_1);
@@ -234,12 +332,29 @@ final class TorchUnpickler extends Unpickler {
         throw new PickleException(what + " is not an integer: " + describe(o));
     }
 
+    /** A short description for messages: bounded in depth and length whatever the pickle holds. */
     static String describe(Object o) {
+        StringBuilder b = new StringBuilder();
+        describe(o, b, 0);
+        return b.length() > 200 ? b.substring(0, 197) + "..." : b.toString();
+    }
+
+    private static void describe(Object o, StringBuilder b, int depth) {
+        if (b.length() > 200) return;
         if (o instanceof Object[] a) {
-            List<String> parts = new ArrayList<>();
-            for (Object x : a) parts.add(describe(x));
-            return "(" + String.join(", ", parts) + ")";
+            if (depth > 4) { b.append("(...)"); return; }
+            b.append('(');
+            for (int i = 0; i < a.length && b.length() <= 200; i++) {
+                if (i > 0) b.append(", ");
+                describe(a[i], b, depth + 1);
+            }
+            b.append(')');
+        } else if (o == null || o instanceof String || o instanceof Number || o instanceof Boolean || o instanceof StorageType
+                || o instanceof StorageRef) {
+            String t = String.valueOf(o);
+            b.append(t, 0, Math.min(t.length(), 200));
+        } else {
+            b.append(typeOf(o));
         }
-        return o == null ? "None" : o.toString();
     }
 }

@@ -50,9 +50,9 @@ public final class TorchZip {
             if (inner instanceof Map<?, ?> sd) {
                 for (Map.Entry<?, ?> e : top.entrySet())
                     if (isScalar(e.getValue())) metadata.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
-                flatten("", sd, tensors, metadata);
+                flatten(z.file(), "", sd, tensors, metadata, newPath(), 0);
             } else {
-                flatten("", top, tensors, metadata);
+                flatten(z.file(), "", top, tensors, metadata, newPath(), 0);
             }
         }
         return new StateDict(tensors, metadata, arena, CheckpointFormat.TORCH_ZIP, z.file());
@@ -74,14 +74,27 @@ public final class TorchZip {
             throw new CheckpointException(z.file(), "archive byteorder is '" + order + "'; only little-endian checkpoints are supported");
     }
 
-    private static void flatten(String prefix, Map<?, ?> m, Map<String, TensorData> tensors, Map<String, String> metadata) {
+    private static java.util.Set<Object> newPath() {
+        return java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    }
+
+    /** Nested dicts to dotted names; a dict that contains itself, or nesting past the limit, is refused. */
+    private static void flatten(Path file, String prefix, Map<?, ?> m, Map<String, TensorData> tensors, Map<String, String> metadata,
+                                java.util.Set<Object> path, int depth) {
+        if (depth > ReadLimits.MAX_PICKLE_DEPTH || !path.add(m)) {
+            String at = prefix.length() > 120 ? prefix.substring(0, 117) + "..." : prefix;
+            throw new CheckpointException(file, "data.pkl: dict is " + (depth > ReadLimits.MAX_PICKLE_DEPTH
+                    ? "nested deeper than " + ReadLimits.MAX_PICKLE_DEPTH + " (-Djclip.maxPickleDepth)" : "contained in itself")
+                    + " at '" + at + "'");
+        }
         for (Map.Entry<?, ?> e : m.entrySet()) {
             String name = prefix + e.getKey();
             Object v = e.getValue();
             if (v instanceof TensorData t) tensors.put(name, t);
-            else if (v instanceof Map<?, ?> sub) flatten(name + ".", sub, tensors, metadata);
+            else if (v instanceof Map<?, ?> sub) flatten(file, name + ".", sub, tensors, metadata, path, depth + 1);
             else if (isScalar(v)) metadata.put(name, String.valueOf(v));
         }
+        path.remove(m);
     }
 
     private static boolean isScalar(Object v) {

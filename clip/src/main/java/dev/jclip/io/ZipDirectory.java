@@ -45,8 +45,13 @@ final class ZipDirectory {
             cdSize = m.get(U64, z + 40);
             cdOffset = m.get(U64, z + 48);
         }
-        if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize > size)
-            throw new BadZip("central directory (" + cdSize + " bytes at offset " + cdOffset + ") lies beyond the end of the file (" + size + " bytes)");
+        if (cdOffset < 0 || cdSize < 0 || cdOffset > size || cdSize > size - cdOffset)
+            throw new BadZip("central directory (" + Long.toUnsignedString(cdSize) + " bytes at offset " + Long.toUnsignedString(cdOffset)
+                    + ") lies beyond the end of the file (" + size + " bytes)");
+        // Each record takes at least 46 bytes: a larger count is a lie (and would loop needlessly).
+        if (count < 0 || count > cdSize / 46)
+            throw new BadZip("central directory declares " + Long.toUnsignedString(count) + " entries but its " + cdSize
+                    + " bytes hold at most " + cdSize / 46);
         Map<String, ZipStore.Entry> out = new LinkedHashMap<>();
         long p = cdOffset, end = cdOffset + cdSize;
         for (long i = 0; i < count; i++) {
@@ -62,17 +67,29 @@ final class ZipDirectory {
             while (x + 4 <= xend) {
                 int id = u16(m, x), len = u16(m, x + 2);
                 if (id == 0x0001) {
-                    long q = x + 4;
-                    if (usize == 0xffffffffL) { usize = m.get(U64, q); q += 8; }
-                    if (csize == 0xffffffffL) { csize = m.get(U64, q); q += 8; }
-                    if (lho == 0xffffffffL) { lho = m.get(U64, q); }
+                    long q = x + 4, qend = Math.min(x + 4 + len, xend);
+                    if (usize == 0xffffffffL) { usize = zip64(m, q, qend, name); q += 8; }
+                    if (csize == 0xffffffffL) { csize = zip64(m, q, qend, name); q += 8; }
+                    if (lho == 0xffffffffL) { lho = zip64(m, q, qend, name); }
                 }
                 x += 4 + len;
             }
-            out.put(name, new ZipStore.Entry(name, method, usize, csize, crc, lho));
+            // Sizes and offsets are checked against the file before anything is allocated for them.
+            if (lho < 0 || lho >= size) throw new BadZip("entry '" + name + "': local header offset " + Long.toUnsignedString(lho)
+                    + " lies beyond the end of the file (" + size + " bytes)");
+            if (csize < 0 || csize > size) throw new BadZip("entry '" + name + "': compressed size " + Long.toUnsignedString(csize)
+                    + " runs beyond the end of the file (" + size + " bytes)");
+            if (usize < 0) throw new BadZip("entry '" + name + "': size " + Long.toUnsignedString(usize) + " is impossible");
+            if (out.put(name, new ZipStore.Entry(name, method, usize, csize, crc, lho)) != null)
+                throw new BadZip("entry '" + name + "' appears twice in the central directory");
             p += 46 + nameLen + extraLen + commentLen;
         }
         return out;
+    }
+
+    private static long zip64(MemorySegment m, long q, long end, String name) throws BadZip {
+        if (q + 8 > end) throw new BadZip("entry '" + name + "': ZIP64 extra field too short for the sizes it must hold");
+        return m.get(U64, q);
     }
 
     private static int u16(MemorySegment m, long at) { return m.get(U16, at) & 0xffff; }

@@ -33,6 +33,8 @@ final class ZipStore {
     private final Arena arena;
     private final Map<String, Entry> entries;
     private final String prefix;
+    /** Bytes inflated so far from this archive (bounded by {@link ReadLimits#MAX_INFLATED_BYTES}). */
+    private long inflated;
 
     private ZipStore(Path file, MemorySegment mapping, Arena arena, Map<String, Entry> entries, String prefix) {
         this.file = file;
@@ -107,8 +109,10 @@ final class ZipStore {
     /** A pickle entry as a byte array, CRC-checked (pickles are small; tensor data is not checked, to stay lazy). */
     byte[] bytes(String rel, String what) {
         Entry e = entries.get(prefix + rel);
+        if (e != null && e.size() > ReadLimits.MAX_PICKLE_BYTES)
+            throw new CheckpointException(file, "entry '" + e.name() + "' declares " + e.size() + " bytes, more than the "
+                    + ReadLimits.bytes(ReadLimits.MAX_PICKLE_BYTES) + " allowed for a pickle (-Djclip.maxPickleBytes)");
         MemorySegment s = data(rel, what);
-        if (s.byteSize() > Integer.MAX_VALUE - 8) throw new CheckpointException(file, "entry '" + e.name() + "' is too large for a pickle");
         byte[] b = s.toArray(ValueLayout.JAVA_BYTE);
         CRC32 crc = new CRC32();
         crc.update(b);
@@ -124,11 +128,16 @@ final class ZipStore {
         if (lh < 0 || lh + 30 > fileSize || mapping.get(U32, lh) != LOCAL_HEADER_SIG)
             throw new CheckpointException(file, "entry '" + e.name() + "': no local file header at offset " + lh + " (corrupt archive)");
         long start = lh + 30 + (mapping.get(U16, lh + 26) & 0xffff) + (mapping.get(U16, lh + 28) & 0xffff);
-        if (start + e.compressedSize() > fileSize)
+        if (start > fileSize || e.compressedSize() > fileSize - start)
             throw new CheckpointException(file, "entry '" + e.name() + "' (" + e.compressedSize() + " bytes at offset " + start
                     + ") extends beyond the end of the file (" + fileSize + " bytes): truncated archive");
         return switch (e.method()) {
-            case ZipArchiveEntry.STORED -> mapping.asSlice(start, e.size());
+            case ZipArchiveEntry.STORED -> {
+                if (e.size() != e.compressedSize())
+                    throw new CheckpointException(file, "stored entry '" + e.name() + "' declares size " + e.size()
+                            + " but compressed size " + e.compressedSize() + " (corrupt archive)");
+                yield mapping.asSlice(start, e.size());
+            }
             case ZipArchiveEntry.DEFLATED -> inflate(e, mapping.asSlice(start, e.compressedSize()));
             default -> throw new CheckpointException(file, "entry '" + e.name() + "' uses unsupported zip method " + e.method());
         };
@@ -162,6 +171,18 @@ final class ZipStore {
     }
 
     private MemorySegment inflate(Entry e, MemorySegment compressed) {
+        // The declared size is checked before it is allocated: against deflate's best ratio, then
+        // against what this archive may inflate in all.
+        if (e.size() / ReadLimits.MAX_DEFLATE_RATIO > e.compressedSize() + 1)
+            throw new CheckpointException(file, "entry '" + e.name() + "' claims " + e.size() + " bytes from " + e.compressedSize()
+                    + " compressed, beyond deflate's maximum ratio (corrupt archive or zip bomb)");
+        synchronized (this) {
+            if (e.size() > ReadLimits.MAX_INFLATED_BYTES - inflated)
+                throw new CheckpointException(file, "entry '" + e.name() + "' inflates to " + e.size() + " bytes; with "
+                        + inflated + " already inflated that exceeds the " + ReadLimits.bytes(ReadLimits.MAX_INFLATED_BYTES)
+                        + " allowed per archive (-Djclip.maxInflatedBytes)");
+            inflated += e.size();
+        }
         MemorySegment out = arena.allocate(Math.max(e.size(), 1), 64).asSlice(0, e.size());
         Inflater inf = new Inflater(true);
         try {
@@ -174,6 +195,8 @@ final class ZipStore {
                     throw new CheckpointException(file, "entry '" + e.name() + "' inflates to " + pos + " bytes, expected " + e.size());
                 pos += n;
             }
+            if (!inf.finished() && inf.inflate(new byte[1]) > 0)
+                throw new CheckpointException(file, "entry '" + e.name() + "' inflates to more than its declared " + e.size() + " bytes");
             return out;
         } catch (DataFormatException ex) {
             throw new CheckpointException(file, "entry '" + e.name() + "' is not valid deflate data: " + ex.getMessage());

@@ -37,6 +37,15 @@ public final class BatchNorm2d extends Module {
         numBatchesTracked = buffer("num_batches_tracked");
     }
 
+    public Parameter weight() { return weight; }
+    public Parameter bias() { return bias; }
+    public Parameter runningMean() { return runningMean; }
+    public Parameter runningVar() { return runningVar; }
+    public double eps() { return EPS; }
+
+    /** Whether the model is in training mode (batch statistics). */
+    public boolean isTraining() { return training(); }
+
     public Tensor forward(Tensor x) {
         boolean training = training();
         Tensor y = F.batchNorm(x, runningMean.get(), runningVar.get(), weight.get(), bias.get(), training, MOMENTUM, EPS);

@@ -23,6 +23,7 @@ public final class Bottleneck extends Module {
     private final Conv2d downsampleConv;
     private final BatchNorm2d downsampleBn;
     private final long stride;
+    private final PackedCache packed1, packed2, packed3, packedDown;
 
     public Bottleneck(ParameterStore store, String prefix, long inplanes, long planes, long stride) {
         super(store, prefix);
@@ -40,18 +41,23 @@ public final class Bottleneck extends Module {
             downsampleConv = null;
             downsampleBn = null;
         }
+        packed1 = store.packedCache();
+        packed2 = store.packedCache();
+        packed3 = store.packedCache();
+        packedDown = store.packedCache();
     }
 
     public Tensor forward(Tensor x) {
         try (Scope s = Scope.open()) {
-            Tensor out = bn1.forward(conv1.forward(x)).relu();
-            out = bn2.forward(conv2.forward(out)).relu();
+            // relu(bn(conv(x))); FastPath folds each BatchNorm into its convolution in inference
+            Tensor out = FastPath.convBn(packed1, conv1, bn1, x, true);
+            out = FastPath.convBn(packed2, conv2, bn2, out, true);
             if (stride > 1) out = F.avgPool2d(out, stride, stride, 0);
-            out = bn3.forward(conv3.forward(out));
+            out = FastPath.convBn(packed3, conv3, bn3, out, false);
             Tensor identity = x;
             if (downsampleConv != null) {
                 Tensor pooled = stride > 1 ? F.avgPool2d(x, stride, stride, 0) : x;
-                identity = downsampleBn.forward(downsampleConv.forward(pooled));
+                identity = FastPath.convBn(packedDown, downsampleConv, downsampleBn, pooled, false);
             }
             return s.keep(out.add(identity).relu());
         }

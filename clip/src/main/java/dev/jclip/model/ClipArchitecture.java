@@ -2,30 +2,34 @@ package dev.jclip.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Objects;
 
 /**
  * The hyper-parameters of a CLIP model: the arguments of the reference constructor
- * {@code clip.model.CLIP(...)} plus the activation choice. {@code visionPatchSize == null} means a
- * {@link ModifiedResNet} image tower ({@code visionLayers} = blocks per stage), otherwise a
- * {@link VisionTransformer} ({@code visionLayers} = one number, the depth).
+ * {@code clip.model.CLIP(...)} plus, per tower, what open_clip and HF configs add
+ * ({@link TowerOptions}: activation, heads, MLP width, LayerNorm epsilon, LayerScale).
+ * {@code visionPatchSize == null} means a {@link ModifiedResNet} image tower
+ * ({@code visionLayers} = blocks per stage), otherwise a {@link VisionTransformer}
+ * ({@code visionLayers} = one number, the depth).
  *
  * <pre>{@code
- * ClipArchitecture a = ClipArchitecture.released("ViT-B/32");
- * long n = a.parameterCount();                       // 151,277,313
- * ClipArchitecture b = ClipArchitecture.inferFrom(shapes); // like build_model
+ * ClipArchitecture a = ClipArchitecture.named("ViT-H-14");   // open_clip's config, by name
+ * long n = a.parameterCount();                               // 986,109,441, as open_clip
+ * ClipArchitecture b = ClipArchitecture.inferFrom(shapes);   // like build_model (QuickGELU, width/64 heads)
  * }</pre>
+ *
+ * <p>Reading configs (open_clip's {@code model_cfg}, HF's {@code config.json}) and the order in
+ * which a checkpoint's descriptions win is {@link ArchitectureResolver}'s job; JSON in open_clip's
+ * layout is {@link ArchitectureJson}'s; build_model's shape rules are {@link ShapeInference}'s.
  *
  * @param embedDim          width of the joint embedding space
  * @param imageResolution   input image side in pixels
@@ -35,15 +39,16 @@ import java.util.regex.Pattern;
  * @param contextLength     text context length (positional embedding rows)
  * @param vocabSize         token embedding rows
  * @param transformerWidth  text transformer width
- * @param transformerHeads  text transformer heads
+ * @param transformerHeads  text transformer heads (equals {@code text.heads()})
  * @param transformerLayers text transformer depth
- * @param quickGelu         QuickGELU ({@code x * sigmoid(1.702 x)}, OpenAI) or exact GELU in the MLPs
+ * @param vision            image tower options
+ * @param text              text tower options
  */
 public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLayers, int visionWidth,
                                Integer visionPatchSize, int contextLength, int vocabSize, int transformerWidth,
-                               int transformerHeads, int transformerLayers, boolean quickGelu) {
+                               int transformerHeads, int transformerLayers, TowerOptions vision, TowerOptions text) {
 
-    /** Names of the released OpenAI architectures, each a resource {@code configs/<name>.json} (with '/' as '-'). */
+    /** Names of OpenAI's nine releases as OpenAI spells them ({@link #released}). */
     public static final List<String> RELEASED = List.of("RN50", "RN101", "RN50x4", "RN50x16", "RN50x64",
             "ViT-B/32", "ViT-B/16", "ViT-L/14", "ViT-L/14@336px");
 
@@ -55,21 +60,47 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
         require(imageResolution > 0, "image_resolution must be positive, got " + imageResolution);
         require(contextLength > 0 && vocabSize > 0, "context_length and vocab_size must be positive");
         require(transformerLayers >= 0, "transformer_layers must be >= 0");
+        require(vision != null && text != null, "tower options missing");
+        require(transformerHeads == text.heads(), "transformer_heads " + transformerHeads + " != text tower heads " + text.heads());
         require(transformerHeads > 0 && transformerWidth % transformerHeads == 0,
                 "transformer_width " + transformerWidth + " is not divisible into " + transformerHeads + " heads");
+        require(text.mlpWidth() > 0, "text MLP width must be positive, got " + text.mlpWidth());
         if (visionPatchSize == null) {
             require(visionLayers.length == 4, "a ResNet needs 4 stage depths, got " + Arrays.toString(visionLayers));
             require(visionWidth >= 2, "ResNet vision_width must be >= 2, got " + visionWidth);
             require(imageResolution % 32 == 0, "ResNet image_resolution must be a multiple of 32, got " + imageResolution);
+            require((visionWidth * 32) % vision.heads() == 0,
+                    "the attention pool's width " + visionWidth * 32 + " is not divisible into " + vision.heads() + " heads");
+            require(!vision.layerScale(), "LayerScale (ls_init_value) has no meaning for a ModifiedResNet");
         } else {
             require(visionLayers.length == 1, "a ViT has one depth, got " + Arrays.toString(visionLayers));
             require(visionPatchSize > 0 && imageResolution % visionPatchSize == 0,
                     "image_resolution " + imageResolution + " is not a multiple of patch size " + visionPatchSize);
-            require(visionWidth >= 64, "ViT vision_width must be >= 64 (heads = width / 64), got " + visionWidth);
+            require(visionWidth % vision.heads() == 0,
+                    "vision width " + visionWidth + " is not divisible into " + vision.heads() + " heads");
+            require(vision.mlpWidth() > 0, "vision MLP width must be positive, got " + vision.mlpWidth());
         }
     }
 
-    private static void require(boolean ok, String message) {
+    /**
+     * The reference constructor's arguments plus one activation for both towers, with
+     * {@code build_model}'s other choices (ViT heads = width / 64, 4x MLPs, eps 1e-5).
+     */
+    public ClipArchitecture(int embedDim, int imageResolution, int[] visionLayers, int visionWidth, Integer visionPatchSize,
+                            int contextLength, int vocabSize, int transformerWidth, int transformerHeads,
+                            int transformerLayers, boolean quickGelu) {
+        this(embedDim, imageResolution, visionLayers, visionWidth, visionPatchSize, contextLength, vocabSize, transformerWidth,
+                transformerHeads, transformerLayers, openaiVision(visionPatchSize, visionWidth, quickGelu),
+                new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU, Math.max(1, transformerHeads),
+                        4 * Math.max(1, transformerWidth), TowerOptions.DEFAULT_EPS, 0));
+    }
+
+    private static TowerOptions openaiVision(Integer patch, int width, boolean quickGelu) {
+        if (patch != null) require(width >= 64, "ViT vision_width must be >= 64 (heads = width / 64), got " + width);
+        return patch == null ? TowerOptions.openaiResNet(width, quickGelu) : TowerOptions.openai(width, quickGelu);
+    }
+
+    static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException("invalid CLIP architecture: " + message);
     }
 
@@ -89,122 +120,52 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
 
     public boolean isVit() { return visionPatchSize != null; }
 
-    /** Heads of the image tower, as the reference constructor computes them. */
-    public int visionHeads() { return isVit() ? visionWidth / 64 : visionWidth * 32 / 64; }
+    /** Heads of the image tower (a ResNet: of its attention pool). */
+    public int visionHeads() { return vision.heads(); }
+
+    /** Whether every MLP uses QuickGELU (OpenAI's models); a ResNet image tower has no MLP. */
+    public boolean quickGelu() {
+        return text.activation() == Activation.QUICK_GELU && (!isVit() || vision.activation() == Activation.QUICK_GELU);
+    }
 
     /** ViT patch grid side, or the ResNet attention-pool grid side ({@code resolution / 32}). */
     public int gridSize() { return isVit() ? imageResolution / visionPatchSize : imageResolution / 32; }
 
-    /** The same architecture with exact GELU ({@code false}) or QuickGELU ({@code true}). */
+    /** The same architecture with exact GELU ({@code false}) or QuickGELU ({@code true}) in both towers. */
     public ClipArchitecture withQuickGelu(boolean on) {
-        return new ClipArchitecture(embedDim, imageResolution, visionLayers, visionWidth, visionPatchSize, contextLength,
-                vocabSize, transformerWidth, transformerHeads, transformerLayers, on);
+        Activation a = on ? Activation.QUICK_GELU : Activation.GELU;
+        return withTowers(vision.withActivation(a), text.withActivation(a));
     }
 
-    // ---- build_model ----
+    /** The same sizes with other tower options ({@code text.heads()} becomes the text heads). */
+    public ClipArchitecture withTowers(TowerOptions v, TowerOptions t) {
+        return new ClipArchitecture(embedDim, imageResolution, visionLayers, visionWidth, visionPatchSize, contextLength,
+                vocabSize, transformerWidth, t.heads(), transformerLayers, v, t);
+    }
 
-    private static final Pattern TEXT_BLOCK = Pattern.compile("^transformer\\.resblocks\\.(\\d+)\\.");
-    private static final Pattern VIT_BLOCK = Pattern.compile("^visual\\.transformer\\.resblocks\\.(\\d+)\\.attn\\.in_proj_weight$");
+    // ---- by name, shapes, JSON ----
+
+    /** OpenAI's release {@code name} as OpenAI spells it ("RN50", "ViT-B/32", "ViT-L/14@336px"): QuickGELU. */
+    public static ClipArchitecture released(String name) {
+        if (!RELEASED.contains(name)) throw new IllegalArgumentException("unknown CLIP architecture '" + name + "' (known: " + RELEASED + ")");
+        return ModelNames.released(name);
+    }
 
     /**
-     * The architecture of a state dict with OpenAI names, by openai/CLIP's {@code build_model}
-     * rules (heads = width / 64, QuickGELU), checked for consistency (throws
-     * {@link IllegalArgumentException} naming the tensor).
+     * An architecture by open_clip's name ({@code ViT-B-32}, {@code ViT-B-32-quickgelu},
+     * {@code ViT-H-14}, {@code RN50x64}, ...; see {@link ModelNames#NAMES}) or OpenAI's spelling
+     * ({@code ViT-B/32}: QuickGELU, as OpenAI's weights need).
      */
-    public static ClipArchitecture inferFrom(Map<String, long[]> shapes) {
-        boolean vit = shapes.containsKey("visual.proj");
-        int visionWidth, imageResolution;
-        int[] visionLayers;
-        Integer patch;
-        if (vit) {
-            long[] conv1 = need(shapes, "visual.conv1.weight", 4);
-            visionWidth = (int) conv1[0];
-            patch = (int) conv1[3];
-            if (conv1[2] != conv1[3]) throw bad("visual.conv1.weight", conv1, "a square patch kernel");
-            TreeSet<Integer> blocks = indices(shapes, VIT_BLOCK, "visual.");
-            visionLayers = new int[]{blocks.size()};
-            checkDense(blocks, "visual.transformer.resblocks");
-            long[] pos = need(shapes, "visual.positional_embedding", 2);
-            int grid = (int) Math.round(Math.sqrt(pos[0] - 1));
-            if ((long) grid * grid + 1 != pos[0] || pos[1] != visionWidth)
-                throw bad("visual.positional_embedding", pos, "[grid*grid + 1, " + visionWidth + "]");
-            imageResolution = patch * grid;
-            long[] proj = need(shapes, "visual.proj", 2);
-            if (proj[0] != visionWidth) throw bad("visual.proj", proj, "[" + visionWidth + ", embed_dim]");
-        } else {
-            patch = null;
-            visionLayers = new int[4];
-            for (int b = 1; b <= 4; b++) {
-                TreeSet<Integer> blocks = indices(shapes, Pattern.compile("^visual\\.layer" + b + "\\.(\\d+)\\."), "visual.layer" + b);
-                checkDense(blocks, "visual.layer" + b);
-                visionLayers[b - 1] = blocks.size();
-            }
-            visionWidth = (int) need(shapes, "visual.layer1.0.conv1.weight", 4)[0];
-            long[] pos = need(shapes, "visual.attnpool.positional_embedding", 2);
-            int outputWidth = (int) Math.round(Math.sqrt(pos[0] - 1));
-            if ((long) outputWidth * outputWidth + 1 != pos[0])
-                throw bad("visual.attnpool.positional_embedding", pos, "output_width^2 + 1 rows");
-            imageResolution = outputWidth * 32;
-        }
-        long[] textProj = need(shapes, "text_projection", 2);
-        int embedDim = (int) textProj[1];
-        long[] posEmb = need(shapes, "positional_embedding", 2);
-        long[] tok = need(shapes, "token_embedding.weight", 2);
-        int width = (int) need(shapes, "ln_final.weight", 1)[0];
-        if (posEmb[1] != width) throw bad("positional_embedding", posEmb, "[context_length, " + width + "]");
-        if (tok[1] != width) throw bad("token_embedding.weight", tok, "[vocab_size, " + width + "]");
-        if (textProj[0] != width) throw bad("text_projection", textProj, "[" + width + ", embed_dim]");
-        if (vit && need(shapes, "visual.proj", 2)[1] != embedDim)
-            throw bad("visual.proj", shapes.get("visual.proj"), "[vision_width, " + embedDim + "] (embed_dim from text_projection)");
-        if (width < 64) throw new IllegalArgumentException("transformer width " + width + " < 64: build_model would infer 0 heads");
-        TreeSet<Integer> text = indices(shapes, TEXT_BLOCK, "transformer.resblocks");
-        checkDense(text, "transformer.resblocks");
-        return new ClipArchitecture(embedDim, imageResolution, visionLayers, visionWidth, patch, (int) posEmb[0], (int) tok[0],
-                width, width / 64, text.size(), true);
-    }
+    public static ClipArchitecture named(String name) { return ModelNames.architecture(name); }
 
-    private static long[] need(Map<String, long[]> shapes, String name, int rank) {
-        long[] s = shapes.get(name);
-        if (s == null) throw new IllegalArgumentException("cannot infer the CLIP architecture: no tensor '" + name + "'");
-        if (s.length != rank) throw bad(name, s, rank + " dimensions");
-        return s;
-    }
+    /**
+     * The architecture of a state dict with OpenAI names by openai/CLIP's {@code build_model} rules
+     * (heads = width / 64, QuickGELU; MLP widths and LayerScale as the tensors show), checked for
+     * consistency (throws {@link IllegalArgumentException} naming the tensor).
+     */
+    public static ClipArchitecture inferFrom(Map<String, long[]> shapes) { return ShapeInference.infer(shapes); }
 
-    private static IllegalArgumentException bad(String name, long[] shape, String expected) {
-        return new IllegalArgumentException("inconsistent CLIP checkpoint: '" + name + "' has shape " + Arrays.toString(shape)
-                + ", expected " + expected);
-    }
-
-    private static TreeSet<Integer> indices(Map<String, long[]> shapes, Pattern p, String what) {
-        TreeSet<Integer> out = new TreeSet<>();
-        for (String k : shapes.keySet()) {
-            Matcher m = p.matcher(k);
-            if (m.find()) out.add(Integer.parseInt(m.group(1)));
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException("cannot infer the CLIP architecture: no blocks under '" + what + "'");
-        return out;
-    }
-
-    private static void checkDense(TreeSet<Integer> idx, String what) {
-        if (idx.last() != idx.size() - 1)
-            throw new IllegalArgumentException("inconsistent CLIP checkpoint: " + what + " has blocks " + idx + ", not 0.." + (idx.size() - 1));
-    }
-
-
-    // ---- JSON ----
-
-    /** The released architecture {@code name} ("RN50", "ViT-B/32", "ViT-L/14@336px", ...). */
-    public static ClipArchitecture released(String name) {
-        String file = "configs/" + name.replace('/', '-') + ".json";
-        try (InputStream in = ClipArchitecture.class.getResourceAsStream(file)) {
-            if (in == null) throw new IllegalArgumentException("unknown CLIP architecture '" + name + "' (known: " + RELEASED + ")");
-            return fromJson(JSON.readTree(in));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    /** Reads a JSON file in either format {@link #fromJson(JsonNode)} accepts. */
+    /** Reads a JSON file in either layout {@link #fromJson(JsonNode)} accepts. */
     public static ClipArchitecture fromJson(Path file) {
         try {
             return fromJson(JSON.readTree(Files.readAllBytes(file)));
@@ -216,26 +177,15 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
     }
 
     /**
-     * Parses open_clip's layout ({@code embed_dim}, {@code quick_gelu}, {@code vision_cfg}:
-     * {@code image_size, layers, width, patch_size}, {@code text_cfg}: {@code context_length,
-     * vocab_size, width, heads, layers}) or the flat reference constructor arguments
-     * ({@code embed_dim, image_resolution, vision_layers, ...}).
+     * Parses open_clip's {@code model_cfg} layout ({@code embed_dim}, {@code quick_gelu} (default
+     * false, as in open_clip), {@code vision_cfg}, {@code text_cfg} with their CLIP-family fields)
+     * or the flat reference constructor arguments ({@code embed_dim, image_resolution,
+     * vision_layers, ...}; QuickGELU unless {@code quick_gelu: false}). A field jclip cannot honour
+     * is an error naming it.
      */
-    public static ClipArchitecture fromJson(JsonNode n) {
-        if (n.has("vision_cfg")) {
-            JsonNode v = n.get("vision_cfg");
-            JsonNode t = need(n, "text_cfg");
-            return new ClipArchitecture(intField(n, "embed_dim"), intField(v, "image_size"), layers(need(v, "layers")),
-                    intField(v, "width"), optInt(v, "patch_size"), intField(t, "context_length"), intField(t, "vocab_size"),
-                    intField(t, "width"), intField(t, "heads"), intField(t, "layers"), n.path("quick_gelu").asBoolean(true));
-        }
-        return new ClipArchitecture(intField(n, "embed_dim"), intField(n, "image_resolution"),
-                layers(need(n, "vision_layers")), intField(n, "vision_width"), optInt(n, "vision_patch_size"),
-                intField(n, "context_length"), intField(n, "vocab_size"), intField(n, "transformer_width"),
-                intField(n, "transformer_heads"), intField(n, "transformer_layers"), n.path("quick_gelu").asBoolean(true));
-    }
+    public static ClipArchitecture fromJson(JsonNode n) { return ArchitectureJson.parse(n); }
 
-    /** Parses JSON text in either format {@link #fromJson(JsonNode)} accepts. */
+    /** Parses JSON text in either layout {@link #fromJson(JsonNode)} accepts. */
     public static ClipArchitecture fromJson(String json) {
         JsonNode n;
         try {
@@ -256,65 +206,29 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
         }
     }
 
-    /** A short human-readable description, e.g. {@code ViT: patch 32, 12 layers, width 768, 12 heads, 224px; text: ...}. */
-    public String describe() {
-        String vision = isVit()
-                ? "ViT: patch " + visionPatchSize + ", " + visionLayers[0] + " layers, width " + visionWidth + ", " + visionHeads() + " heads"
-                : "ModifiedResNet: blocks " + Arrays.toString(visionLayers) + ", width " + visionWidth + ", " + visionHeads() + " heads";
-        return vision + ", " + imageResolution + "px; text: " + transformerLayers + " layers, width " + transformerWidth + ", "
-                + transformerHeads + " heads, context " + contextLength + ", vocab " + vocabSize + "; embed_dim " + embedDim
-                + (quickGelu ? "" : "; exact GELU");
-    }
-
-    /** open_clip-style JSON (what the resources hold). */
+    /** open_clip's {@code model_cfg} layout, every non-default option written ({@link ArchitectureJson}). */
     public String toJson() {
-        var root = JSON.createObjectNode();
-        root.put("embed_dim", embedDim);
-        root.put("quick_gelu", quickGelu);
-        var v = root.putObject("vision_cfg");
-        v.put("image_size", imageResolution);
-        if (isVit()) v.put("layers", visionLayers[0]);
-        else { var a = v.putArray("layers"); for (int l : visionLayers) a.add(l); }
-        v.put("width", visionWidth);
-        if (isVit()) v.put("patch_size", visionPatchSize); else v.putNull("patch_size");
-        var t = root.putObject("text_cfg");
-        t.put("context_length", contextLength);
-        t.put("vocab_size", vocabSize);
-        t.put("width", transformerWidth);
-        t.put("heads", transformerHeads);
-        t.put("layers", transformerLayers);
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJsonNode());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static JsonNode need(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) throw new IllegalArgumentException("CLIP config: field '" + field + "' is missing");
-        return v;
-    }
+    /** {@link #toJson()} as a tree. */
+    public ObjectNode toJsonNode() { return ArchitectureJson.write(this); }
 
-    private static int intField(JsonNode n, String field) {
-        JsonNode v = need(n, field);
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException("CLIP config: field '" + field + "' must be an integer, got " + v);
-        }
-        return v.intValue();
-    }
-
-    private static Integer optInt(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : intField(n, field);
-    }
-
-    private static int[] layers(JsonNode v) {
-        if (v.isIntegralNumber()) return new int[]{v.intValue()};
-        if (!v.isArray()) throw new IllegalArgumentException("CLIP config: layers must be an integer or a list, got " + v);
-        int[] out = new int[v.size()];
-        for (int i = 0; i < out.length; i++) out[i] = v.get(i).intValue();
-        return out;
+    /** A short human-readable description, e.g. {@code ViT: patch 32, 12 layers, width 768, 12 heads, 224px; text: ...}. */
+    public String describe() {
+        String vision = isVit()
+                ? "ViT: patch " + visionPatchSize + ", " + visionLayers[0] + " layers, width " + visionWidth + ", " + visionHeads()
+                  + " heads, MLP " + this.vision.mlpWidth() + " " + this.vision.activation().hfName()
+                  + (this.vision.layerScale() ? ", LayerScale" : "")
+                : "ModifiedResNet: blocks " + Arrays.toString(visionLayers) + ", width " + visionWidth + ", " + visionHeads() + " heads";
+        return vision + ", " + imageResolution + "px; text: " + transformerLayers + " layers, width " + transformerWidth + ", "
+                + transformerHeads + " heads, MLP " + text.mlpWidth() + " " + text.activation().hfName()
+                + (text.layerScale() ? ", LayerScale" : "") + ", context " + contextLength + ", vocab " + vocabSize
+                + "; embed_dim " + embedDim;
     }
 
     // ---- counting ----
@@ -324,11 +238,12 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
      * included), computed from the formulas of each module; {@link ClipModel#declaredParameterCount}
      * counts the declared tensors instead and must agree.
      */
-    public long parameterCount() {
+    public long parameterCount() { return textParameterCount() + visionParameterCount() + 1; }
+
+    /** Parameters of the text tower (embeddings, blocks, ln_final, text_projection). */
+    public long textParameterCount() {
         long w = transformerWidth;
-        long text = (long) vocabSize * w + (long) contextLength * w + transformerLayers * blockParams(w)
-                + 2 * w + w * embedDim;
-        return text + visionParameterCount() + 1;
+        return (long) vocabSize * w + (long) contextLength * w + transformerLayers * blockParams(w, text) + 2 * w + w * embedDim;
     }
 
     /** Parameters of the image tower alone. */
@@ -336,7 +251,7 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
         long e = embedDim;
         if (isVit()) {
             long w = visionWidth, p = visionPatchSize, g = gridSize();
-            return 3 * w * p * p + w + (g * g + 1) * w + 2 * w + visionLayers[0] * blockParams(w) + 2 * w + w * e;
+            return 3 * w * p * p + w + (g * g + 1) * w + 2 * w + visionLayers[0] * blockParams(w, vision) + 2 * w + w * e;
         }
         long w = visionWidth, h = w / 2;
         long n = 3 * h * 9 + 2 * h + h * h * 9 + 2 * h + h * w * 9 + 2 * w; // 3-conv stem with BatchNorms
@@ -354,9 +269,10 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
         return n + (g * g + 1) * c + 3 * (c * c + c) + c * e + e;
     }
 
-    /** One ResidualAttentionBlock: two LayerNorms, in/out projections, 4x MLP. */
-    private static long blockParams(long w) {
-        return 12 * w * w + 13 * w;
+    /** One ResidualAttentionBlock: two LayerNorms, in/out projections, the MLP, LayerScale's two gammas. */
+    private static long blockParams(long w, TowerOptions o) {
+        long m = o.mlpWidth();
+        return 4 * w * w + 4 * w + 4 * w + 2 * w * m + m + w + (o.layerScale() ? 2 * w : 0);
     }
 
     // ---- record plumbing for the array field ----
@@ -366,15 +282,19 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
     @Override public boolean equals(Object o) {
         return o instanceof ClipArchitecture a && embedDim == a.embedDim && imageResolution == a.imageResolution
                 && Arrays.equals(visionLayers, a.visionLayers) && visionWidth == a.visionWidth
-                && java.util.Objects.equals(visionPatchSize, a.visionPatchSize) && contextLength == a.contextLength
+                && Objects.equals(visionPatchSize, a.visionPatchSize) && contextLength == a.contextLength
                 && vocabSize == a.vocabSize && transformerWidth == a.transformerWidth
                 && transformerHeads == a.transformerHeads && transformerLayers == a.transformerLayers
-                && quickGelu == a.quickGelu;
+                && effectiveVision().equals(a.effectiveVision()) && text.equals(a.text);
     }
 
+    /** A ResNet's activation is never used: equal architectures may differ there. */
+    private TowerOptions effectiveVision() { return isVit() ? vision : vision.withActivation(text.activation()); }
+
     @Override public int hashCode() {
-        return java.util.Objects.hash(embedDim, imageResolution, Arrays.hashCode(visionLayers), visionWidth,
-                visionPatchSize, contextLength, vocabSize, transformerWidth, transformerHeads, transformerLayers, quickGelu);
+        return Objects.hash(embedDim, imageResolution, Arrays.hashCode(visionLayers), visionWidth,
+                visionPatchSize, contextLength, vocabSize, transformerWidth, transformerHeads, transformerLayers,
+                effectiveVision(), text);
     }
 
     @Override public String toString() {
@@ -383,6 +303,6 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
                 + ", vision_width=" + visionWidth + ", vision_patch_size=" + visionPatchSize
                 + ", context_length=" + contextLength + ", vocab_size=" + vocabSize
                 + ", transformer_width=" + transformerWidth + ", transformer_heads=" + transformerHeads
-                + ", transformer_layers=" + transformerLayers + ", quick_gelu=" + quickGelu + "]";
+                + ", transformer_layers=" + transformerLayers + ", vision=" + vision + ", text=" + text + "]";
     }
 }

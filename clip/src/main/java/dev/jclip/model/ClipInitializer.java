@@ -46,7 +46,10 @@ public final class ClipInitializer {
                 else if (k.endsWith("running_var")) t = Torch.ones(s, dtype, device);
                 else if (k.endsWith("running_mean")) t = Torch.zeros(s, dtype, device);
                 else if (k.equals("logit_scale")) t = Torch.full(s, Math.log(1 / 0.07), dtype, device);
-                else if (k.equals("token_embedding.weight")) t = normal(s, 0.02, dtype, device);
+                else if (k.endsWith(".ls_1.gamma") || k.endsWith(".ls_2.gamma")) {
+                    // open_clip's LayerScale: gamma = ls_init_value
+                    t = Torch.full(s, (k.startsWith("visual.") ? a.vision() : a.text()).layerScaleInit(), dtype, device);
+                } else if (k.equals("token_embedding.weight")) t = normal(s, 0.02, dtype, device);
                 else if (k.equals("positional_embedding")) t = normal(s, 0.01, dtype, device);
                 else if (k.equals("text_projection")) t = normal(s, attnStd, dtype, device);
                 else if (k.startsWith("transformer.") && k.endsWith("attn.in_proj_weight")) t = normal(s, attnStd, dtype, device);

@@ -5,6 +5,10 @@ import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 
+import dev.jclip.io.CheckpointFiles;
+import dev.jclip.io.StateDict;
+
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,21 +51,27 @@ public final class ClipModel implements ContrastiveModel, AutoCloseable {
         this.architecture = a;
         if (a.isVit()) {
             visual = new VisionTransformer(store, "visual", a.imageResolution(), a.visionPatchSize(), a.visionWidth(),
-                    a.visionLayers()[0], a.visionHeads(), a.embedDim(), a.quickGelu());
+                    a.visionLayers()[0], a.embedDim(), a.vision());
         } else {
             visual = new ModifiedResNet(store, "visual", a.visionLayers(), a.embedDim(), a.visionHeads(),
                     a.imageResolution(), a.visionWidth());
         }
-        text = new TextTransformer(store, a.contextLength(), a.vocabSize(), a.transformerWidth(), a.transformerHeads(),
-                a.transformerLayers(), a.embedDim(), a.quickGelu());
+        text = new TextTransformer(store, a.contextLength(), a.vocabSize(), a.transformerWidth(), a.transformerLayers(),
+                a.embedDim(), a.text());
         logitScale = store.parameter("logit_scale");
     }
 
     /** Builds the model {@code build_model} would build from this state dict, and loads it (copied). */
     public static ClipModel fromStateDict(Map<String, Tensor> stateDict) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        stateDict.forEach((k, t) -> { if (!NON_TENSOR_KEYS.contains(k)) shapes.put(k, t.shape()); });
-        return fromStateDict(stateDict, ClipArchitecture.inferFrom(shapes));
+        stateDict.forEach((k, t) -> shapes.put(k, t.shape()));
+        return fromStateDict(stateDict, inferArchitecture(shapes));
+    }
+
+    private static ClipArchitecture inferArchitecture(Map<String, long[]> shapes) {
+        Map<String, long[]> s = new LinkedHashMap<>(shapes);
+        s.keySet().removeAll(NON_TENSOR_KEYS);
+        return ClipArchitecture.inferFrom(s);
     }
 
     /**
@@ -83,19 +93,19 @@ public final class ClipModel implements ContrastiveModel, AutoCloseable {
     }
 
     /**
-     * Loads a checkpoint file in any supported format (OpenAI TorchScript {@code .pt},
-     * {@code torch.save} state dicts incl. open_clip's wrapped ones, safetensors with OpenAI or
-     * Hugging Face names; see {@link dev.jclip.io.Checkpoints}). The architecture comes from the
-     * file's {@code config} metadata when present (jclip's own checkpoints), otherwise it is
-     * inferred as {@code build_model} does. Weights are copied out of the mapped file.
+     * Loads a checkpoint file or folder in any layout {@link CheckpointFiles} reads (OpenAI
+     * TorchScript {@code .pt}, {@code torch.save} state dicts incl. open_clip's wrapped ones,
+     * safetensors, HF and open_clip folders), with the architecture its own description gives
+     * ({@link ArchitectureResolver}). Weights are copied out of the mapped file and keep their
+     * dtype; {@link LoadedClip} also brings the tokenizer, the preprocessing and the dtype policy.
      *
      * <pre>{@code
      * try (ClipModel model = ClipModel.fromCheckpoint(Path.of("ViT-B-32.pt"))) { ... }
      * }</pre>
      */
-    public static ClipModel fromCheckpoint(java.nio.file.Path file) {
-        try (dev.jclip.io.StateDict sd = dev.jclip.io.Checkpoints.loadClip(file)) {
-            return fromCheckpoint(sd);
+    public static ClipModel fromCheckpoint(Path file) {
+        try (CheckpointFiles files = CheckpointFiles.open(file)) {
+            return LoadedClip.build(files.weights(), ArchitectureResolver.resolve(files, null).architecture());
         }
     }
 
@@ -103,14 +113,10 @@ public final class ClipModel implements ContrastiveModel, AutoCloseable {
      * A model from an already opened checkpoint (OpenAI names): its {@code config} metadata wins
      * over inference. Weights are copied; {@code sd} stays open and owned by the caller.
      */
-    public static ClipModel fromCheckpoint(dev.jclip.io.StateDict sd) {
-        Map<String, Tensor> tensors = sd.toTensors();
-        try {
-            String config = sd.metadata().get("config");
-            return config != null ? fromStateDict(tensors, ClipArchitecture.fromJson(config)) : fromStateDict(tensors);
-        } finally {
-            tensors.values().forEach(Tensor::close);
-        }
+    public static ClipModel fromCheckpoint(StateDict sd) {
+        String config = sd.metadata().get("config");
+        ClipArchitecture a = config != null ? ClipArchitecture.fromJson(config) : inferArchitecture(sd.shapes());
+        return LoadedClip.build(sd, a);
     }
 
     /** A randomly initialised model with the reference's distributions ({@link ClipInitializer}), for training from scratch. */

@@ -26,6 +26,10 @@ public final class Conv2d extends Module {
 
     public Parameter weight() { return weight; }
 
+    public long stride() { return stride; }
+
+    public long padding() { return padding; }
+
     public Tensor forward(Tensor x) {
         return F.conv2d(x, weight.get(), null, stride, padding);
     }

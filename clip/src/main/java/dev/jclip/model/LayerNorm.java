@@ -6,7 +6,7 @@ import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 
 /**
- * CLIP's {@code LayerNorm} (eps 1e-5, keys {@code weight}, {@code bias}): half-precision inputs
+ * CLIP's {@code LayerNorm} (eps 1e-5 unless the config says otherwise, keys {@code weight}, {@code bias}): half-precision inputs
  * (fp16, bf16) are normalised in float32 and cast back, as the reference does for fp16 models;
  * float32 and float64 inputs are normalised in their own precision (the reference's float32 cast
  * would fail for float64; see the fixtures' README).
@@ -17,15 +17,20 @@ import dev.jclip.torch.Tensor;
  * }</pre>
  */
 public final class LayerNorm extends Module {
-    private static final double EPS = 1e-5;
-
     private final Parameter weight;
     private final Parameter bias;
     private final long width;
+    private final double eps;
 
     public LayerNorm(ParameterStore store, String prefix, long width) {
+        this(store, prefix, width, TowerOptions.DEFAULT_EPS);
+    }
+
+    /** A LayerNorm with another epsilon (HF {@code layer_norm_eps}, open_clip {@code norm_kwargs.eps}). */
+    public LayerNorm(ParameterStore store, String prefix, long width, double eps) {
         super(store, prefix);
         this.width = width;
+        this.eps = eps;
         weight = parameter("weight", width);
         bias = parameter("bias", width);
     }
@@ -35,7 +40,7 @@ public final class LayerNorm extends Module {
         DType compute = in == DType.F16 || in == DType.BF16 ? DType.F32 : in;
         try (Scope s = Scope.open()) {
             Tensor w = weight.get(), b = bias.get();
-            Tensor y = F.layerNorm(cast(x, compute), new long[]{width}, cast(w, compute), cast(b, compute), EPS);
+            Tensor y = F.layerNorm(cast(x, compute), new long[]{width}, cast(w, compute), cast(b, compute), eps);
             return s.keep(cast(y, in));
         }
     }

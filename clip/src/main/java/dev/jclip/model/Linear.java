@@ -1,6 +1,5 @@
 package dev.jclip.model;
 
-import dev.jclip.torch.F;
 import dev.jclip.torch.Tensor;
 
 /**
@@ -14,11 +13,13 @@ import dev.jclip.torch.Tensor;
 public final class Linear extends Module {
     private final Parameter weight;
     private final Parameter bias;
+    private final PackedCache packed;
 
     public Linear(ParameterStore store, String prefix, long in, long out, boolean withBias) {
         super(store, prefix);
         weight = parameter("weight", out, in);
         bias = withBias ? parameter("bias", out) : null;
+        packed = store.packedCache();
     }
 
     public Parameter weight() { return weight; }
@@ -26,6 +27,6 @@ public final class Linear extends Module {
     public Parameter bias() { return bias; }
 
     public Tensor forward(Tensor x) {
-        return F.linear(x, weight.get(), bias == null ? null : bias.get());
+        return FastPath.linear(packed, x, weight, bias);   // F.linear, or oneDNN in float32 CPU inference
     }
 }

@@ -25,6 +25,7 @@ public final class ModifiedResNet extends Module implements VisionTower {
     private final BatchNorm2d bn1, bn2, bn3;
     private final List<List<Bottleneck>> stages = new ArrayList<>();
     private final AttentionPool2d attnpool;
+    private final PackedCache packed1, packed2, packed3;
 
     public ModifiedResNet(ParameterStore store, String prefix, int[] layers, int outputDim, int heads,
                           int inputResolution, int width) {
@@ -48,6 +49,9 @@ public final class ModifiedResNet extends Module implements VisionTower {
             }
             stages.add(blocks);
         }
+        packed1 = store.packedCache();
+        packed2 = store.packedCache();
+        packed3 = store.packedCache();
         attnpool = new AttentionPool2d(store, child("attnpool"), inputResolution / 32, width * 32L, heads, outputDim);
     }
 
@@ -58,9 +62,10 @@ public final class ModifiedResNet extends Module implements VisionTower {
     @Override public Tensor forward(Tensor images) {
         try (Scope s = Scope.open()) {
             Tensor x = images.to(conv1.weight().get().dtype());
-            x = bn1.forward(conv1.forward(x)).relu();
-            x = bn2.forward(conv2.forward(x)).relu();
-            x = bn3.forward(conv3.forward(x)).relu();
+            // relu(bn(conv(x))); FastPath folds each BatchNorm into its convolution in inference
+            x = FastPath.convBn(packed1, conv1, bn1, x, true);
+            x = FastPath.convBn(packed2, conv2, bn2, x, true);
+            x = FastPath.convBn(packed3, conv3, bn3, x, true);
             x = F.avgPool2d(x, 2, 2, 0);
             for (List<Bottleneck> stage : stages) for (Bottleneck b : stage) x = b.forward(x);
             return s.keep(attnpool.forward(x));

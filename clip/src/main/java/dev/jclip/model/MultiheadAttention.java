@@ -20,6 +20,7 @@ public final class MultiheadAttention extends Module {
     private final Parameter inProjWeight;
     private final Parameter inProjBias;
     private final Linear outProj;
+    private final PackedCache packedInProj;
     private final long width;
     private final long heads;
 
@@ -31,13 +32,14 @@ public final class MultiheadAttention extends Module {
         inProjWeight = parameter("in_proj_weight", 3 * width, width);
         inProjBias = parameter("in_proj_bias", 3 * width);
         outProj = new Linear(store, child("out_proj"), width, width, true);
+        packedInProj = store.packedCache();
     }
 
     /** Self-attention over {@code x} [N, L, W]; {@code causal}: position i sees positions 0..i only. */
     public Tensor forward(Tensor x, boolean causal) {
         try (Scope s = Scope.open()) {
             long n = x.size(0), l = x.size(1);
-            Tensor[] qkv = F.linear(x, inProjWeight.get(), inProjBias.get()).chunk(3, -1);
+            Tensor[] qkv = FastPath.linear(packedInProj, x, inProjWeight, inProjBias).chunk(3, -1);
             Tensor o = F.scaledDotProductAttention(splitHeads(qkv[0], n, l), splitHeads(qkv[1], n, l),
                     splitHeads(qkv[2], n, l), null, causal);
             return s.keep(outProj.forward(mergeHeads(o, n, l, width)));

@@ -35,6 +35,7 @@ public final class ParameterStore implements AutoCloseable {
     private boolean training;
     private boolean requiresGrad;
     private boolean closed;
+    private final List<PackedCache> caches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Declares a trainable parameter (no memory is allocated). */
     public Parameter parameter(String name, long... shape) { return declare(name, shape, Parameter.Kind.PARAMETER); }
@@ -98,6 +99,7 @@ public final class ParameterStore implements AutoCloseable {
         if (strict && !(missing.isEmpty() && unexpected.isEmpty() && shapes.isEmpty())) {
             throw new StateDictMismatchException(missing, unexpected, shapes);
         }
+        clearPackedCaches();
         try (var g = Torch.noGrad()) {
             for (Parameter p : slots.values()) {
                 Tensor t = stateDict.get(p.name());
@@ -149,6 +151,7 @@ public final class ParameterStore implements AutoCloseable {
     public void to(Device device, DType dtype) {
         checkOpen();
         if (dtype != null && !dtype.isFloatingPoint()) throw new IllegalArgumentException("model dtype must be floating point, got " + dtype);
+        clearPackedCaches();
         try (var g = Torch.noGrad()) {
             for (Parameter p : slots.values()) {
                 if (!p.isSet()) continue;
@@ -189,10 +192,23 @@ public final class ParameterStore implements AutoCloseable {
 
     public boolean isTraining() { return training; }
 
+    /** A cache of inference-only tensors derived from this store's parameters, freed with the store. */
+    PackedCache packedCache() {
+        PackedCache c = new PackedCache();
+        caches.add(c);
+        return c;
+    }
+
+    /** Drops every derived inference tensor (they are remade from the current parameters on next use). */
+    public void clearPackedCaches() {
+        for (PackedCache c : caches) c.clear();
+    }
+
     /** Frees every tensor; the slots stay declared but empty. Idempotent. */
     @Override public void close() {
         if (closed) return;
         closed = true;
+        clearPackedCaches();
         for (Parameter p : slots.values()) p.set(null);
     }
 

@@ -29,12 +29,19 @@ public final class TextTransformer extends Module {
 
     public TextTransformer(ParameterStore store, int contextLength, int vocabSize, int width, int heads, int layers,
                            int embedDim, boolean quickGelu) {
+        this(store, contextLength, vocabSize, width, layers, embedDim,
+                new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU, heads, 4 * width, TowerOptions.DEFAULT_EPS, 0));
+    }
+
+    /** A text tower whose blocks and {@code ln_final} follow {@code options}. */
+    public TextTransformer(ParameterStore store, int contextLength, int vocabSize, int width, int layers, int embedDim,
+                           TowerOptions options) {
         super(store, "");
         this.contextLength = contextLength;
-        transformer = new Transformer(store, "transformer", width, layers, heads, true, quickGelu);
+        transformer = new Transformer(store, "transformer", width, layers, true, options);
         tokenEmbedding = store.parameter("token_embedding.weight", vocabSize, width);
         positionalEmbedding = parameter("positional_embedding", contextLength, width);
-        lnFinal = new LayerNorm(store, "ln_final", width);
+        lnFinal = new LayerNorm(store, "ln_final", width, options.layerNormEps());
         textProjection = parameter("text_projection", width, embedDim);
     }
 

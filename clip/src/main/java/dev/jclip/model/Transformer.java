@@ -21,10 +21,16 @@ public final class Transformer extends Module {
 
     public Transformer(ParameterStore store, String prefix, long width, int layers, long heads, boolean causal,
                        boolean quickGelu) {
+        this(store, prefix, width, layers, causal, new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU,
+                (int) heads, (int) (4 * width), TowerOptions.DEFAULT_EPS, 0));
+    }
+
+    /** {@code layers} blocks as {@code options} describe them. */
+    public Transformer(ParameterStore store, String prefix, long width, int layers, boolean causal, TowerOptions options) {
         super(store, prefix);
         this.causal = causal;
         for (int i = 0; i < layers; i++) {
-            resblocks.add(new ResidualAttentionBlock(store, child("resblocks") + i, width, heads, quickGelu));
+            resblocks.add(new ResidualAttentionBlock(store, child("resblocks") + i, width, options));
         }
     }
 

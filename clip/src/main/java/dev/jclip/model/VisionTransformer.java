@@ -32,6 +32,13 @@ public final class VisionTransformer extends Module implements VisionTower {
 
     public VisionTransformer(ParameterStore store, String prefix, int inputResolution, int patchSize, int width,
                              int layers, int heads, int outputDim, boolean quickGelu) {
+        this(store, prefix, inputResolution, patchSize, width, layers, outputDim,
+                new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU, heads, 4 * width, TowerOptions.DEFAULT_EPS, 0));
+    }
+
+    /** A ViT whose blocks and LayerNorms follow {@code options}. */
+    public VisionTransformer(ParameterStore store, String prefix, int inputResolution, int patchSize, int width,
+                             int layers, int outputDim, TowerOptions options) {
         super(store, prefix);
         this.inputResolution = inputResolution;
         this.width = width;
@@ -40,9 +47,9 @@ public final class VisionTransformer extends Module implements VisionTower {
         positionalEmbedding = parameter("positional_embedding", grid * grid + 1, width);
         proj = parameter("proj", width, outputDim);
         conv1 = new Conv2d(store, child("conv1"), 3, width, patchSize, patchSize, 0);
-        lnPre = new LayerNorm(store, child("ln_pre"), width);
-        transformer = new Transformer(store, child("transformer"), width, layers, heads, false, quickGelu);
-        lnPost = new LayerNorm(store, child("ln_post"), width);
+        lnPre = new LayerNorm(store, child("ln_pre"), width, options.layerNormEps());
+        transformer = new Transformer(store, child("transformer"), width, layers, false, options);
+        lnPost = new LayerNorm(store, child("ln_post"), width, options.layerNormEps());
     }
 
     @Override public int inputResolution() { return inputResolution; }

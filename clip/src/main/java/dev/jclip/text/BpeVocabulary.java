@@ -46,9 +46,12 @@ public final class BpeVocabulary {
     private final int[] byteIds = new int[256];
     private final int[] byteEndIds = new int[256];
     private final int startOfText, endOfText;
+    /** The merges as read, in rank order (kept to write the vocabulary out again). */
+    private final List<String[]> mergePairs;
 
     private BpeVocabulary(String source, String[] tokens, Map<String, Integer> ids, List<String[]> mergePairs) {
         this.source = source;
+        this.mergePairs = List.copyOf(mergePairs);
         this.tokens = tokens;
         this.ids = ids;
         for (int b = 0; b < 256; b++) {
@@ -102,6 +105,10 @@ public final class BpeVocabulary {
         if (end == lines.length && end > 1 && lines[end - 1].isEmpty()) end--;
         List<String[]> pairs = new ArrayList<>(Math.max(0, end - 1));
         for (int i = 1; i < end; i++) pairs.add(parseMerge(lines[i], sourceName, i + 1));
+        if (pairs.isEmpty() && maxMerges > 0) {
+            throw new IllegalArgumentException(sourceName + ": holds no BPE merges (" + (text.isBlank() ? "empty file" : "only a header line")
+                    + "); a CLIP vocabulary has 48,894 merges after a header line");
+        }
         List<String> vocab = new ArrayList<>(512 + pairs.size() + 2);
         for (int i = 0; i < 256; i++) vocab.add(String.valueOf(BytesToUnicode.vocabChar(i)));
         for (int i = 0; i < 256; i++) vocab.add(BytesToUnicode.vocabChar(i) + "</w>");
@@ -125,29 +132,9 @@ public final class BpeVocabulary {
         try {
             root = new ObjectMapper().readTree(vocabJson.toFile());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(vocabJson + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(vocabJson + ": not valid JSON: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + vocabJson + ": " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) throw new IllegalArgumentException(vocabJson + ": expected a JSON object {token: id}");
-        Map<String, Integer> ids = new HashMap<>(root.size() * 2);
-        int max = -1;
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().canConvertToExactIntegral() || !e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
-                throw new IllegalArgumentException(vocabJson + ": token '" + e.getKey() + "' has id " + e.getValue()
-                        + ", expected a non-negative integer");
-            }
-            ids.put(e.getKey(), e.getValue().asInt());
-            max = Math.max(max, e.getValue().asInt());
-        }
-        String[] tokens = new String[max + 1];
-        for (Map.Entry<String, Integer> e : ids.entrySet()) {
-            if (tokens[e.getValue()] != null) {
-                throw new IllegalArgumentException(vocabJson + ": id " + e.getValue() + " is used by both '"
-                        + tokens[e.getValue()] + "' and '" + e.getKey() + "'");
-            }
-            tokens[e.getValue()] = e.getKey();
         }
         String text;
         try (InputStream in = Files.newInputStream(mergesTxt)) {
@@ -155,14 +142,106 @@ public final class BpeVocabulary {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + mergesTxt + ": " + e.getMessage(), e);
         }
+        return fromHuggingFace(root, vocabJson.toString(), parseMerges(text, mergesTxt.toString()), vocabJson + " + " + mergesTxt);
+    }
+
+    /**
+     * The same from text: {@code vocabJson} as {@code vocab.json} holds it and {@code mergesTxt} as
+     * {@code merges.txt} does ({@code source} names them in errors).
+     */
+    public static BpeVocabulary fromHuggingFace(String vocabJson, String mergesTxt, String source) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(vocabJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": vocabulary is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        return fromHuggingFace(root, source, parseMerges(mergesTxt, source), source);
+    }
+
+    /**
+     * HF's fast-tokenizer file {@code tokenizer.json}: its {@code model} must be a BPE
+     * ({@code model.type} "BPE") with {@code vocab} and {@code merges} (strings "a b" or pairs).
+     */
+    public static BpeVocabulary fromTokenizerJson(Path tokenizerJson) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(tokenizerJson.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(tokenizerJson + ": not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+        JsonNode model = root == null ? null : root.get("model");
+        if (model == null || !model.isObject()) throw new IllegalArgumentException(tokenizerJson + ": no object 'model'");
+        String type = model.path("type").asText("BPE");
+        if (!type.equals("BPE")) throw new IllegalArgumentException(tokenizerJson + ": 'model.type' is '" + type + "'; CLIP's tokenizer is a BPE");
+        JsonNode merges = model.get("merges");
+        if (merges == null || !merges.isArray()) throw new IllegalArgumentException(tokenizerJson + ": 'model.merges' must be a list");
+        List<String[]> pairs = new ArrayList<>(merges.size());
+        int i = 0;
+        for (JsonNode m : merges) {
+            i++;
+            if (m.isTextual()) pairs.add(parseMerge(m.textValue(), tokenizerJson + " model.merges", i));
+            else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) pairs.add(new String[]{m.get(0).textValue(), m.get(1).textValue()});
+            else throw new IllegalArgumentException(tokenizerJson + ": 'model.merges' entry " + i + " is " + m + ", not \"a b\" or [a, b]");
+        }
+        return fromHuggingFace(model.get("vocab"), tokenizerJson + " model.vocab", pairs, tokenizerJson.toString());
+    }
+
+    private static List<String[]> parseMerges(String text, String source) {
         String[] lines = text.split("\n", -1);
         List<String[]> pairs = new ArrayList<>(lines.length);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
             if ((i == 0 && line.startsWith("#version")) || line.isEmpty()) continue;
-            pairs.add(parseMerge(line, mergesTxt.toString(), i + 1));
+            pairs.add(parseMerge(line, source, i + 1));
         }
-        return new BpeVocabulary(vocabJson + " + " + mergesTxt, tokens, ids, pairs);
+        return pairs;
+    }
+
+    private static BpeVocabulary fromHuggingFace(JsonNode root, String vocabSource, List<String[]> pairs, String source) {
+        if (root == null || !root.isObject()) throw new IllegalArgumentException(vocabSource + ": expected a JSON object {token: id}");
+        Map<String, Integer> ids = new HashMap<>(root.size() * 2);
+        int max = -1;
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().canConvertToExactIntegral() || !e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
+                throw new IllegalArgumentException(vocabSource + ": token '" + e.getKey() + "' has id " + e.getValue()
+                        + ", expected a non-negative integer");
+            }
+            ids.put(e.getKey(), e.getValue().asInt());
+            max = Math.max(max, e.getValue().asInt());
+        }
+        if (ids.isEmpty()) throw new IllegalArgumentException(vocabSource + ": the vocabulary is empty");
+        // Ids are dense (0..N-1): a larger id is a corrupt file and must not size an array.
+        if (max >= ids.size()) {
+            throw new IllegalArgumentException(vocabSource + ": id " + max + " but only " + ids.size() + " tokens (ids must be 0.."
+                    + (ids.size() - 1) + ")");
+        }
+        String[] tokens = new String[max + 1];
+        for (Map.Entry<String, Integer> e : ids.entrySet()) {
+            if (tokens[e.getValue()] != null) {
+                throw new IllegalArgumentException(vocabSource + ": id " + e.getValue() + " is used by both '"
+                        + tokens[e.getValue()] + "' and '" + e.getKey() + "'");
+            }
+            tokens[e.getValue()] = e.getKey();
+        }
+        return new BpeVocabulary(source, tokens, ids, pairs);
+    }
+
+    /** This vocabulary as HF's {@code vocab.json} text (token to id, in id order). */
+    public String toVocabJson() {
+        com.fasterxml.jackson.databind.node.ObjectNode o = new ObjectMapper().createObjectNode();
+        for (int id = 0; id < tokens.length; id++) if (tokens[id] != null) o.put(tokens[id], id);
+        return o.toString();
+    }
+
+    /** The merges as HF's {@code merges.txt} text ({@code #version: 0.2} header, one "left right" a line). */
+    public String toMergesTxt() {
+        StringBuilder b = new StringBuilder("#version: 0.2\n");
+        for (String[] p : mergePairs) b.append(p[0]).append(' ').append(p[1]).append('\n');
+        return b.toString();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.jclip.train;
 
 import dev.jclip.torch.DType;
+import dev.jclip.torch.Device;
 import dev.jclip.torch.Ops;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
@@ -23,8 +24,12 @@ import java.util.Map;
  * opt.zeroGrad();
  * }</pre>
  *
- * State (first and second moments, the step count per parameter) lives outside any scope and is
- * exposed by name for checkpoints ({@link #state()}, {@link #loadState}).
+ * State (first and second moments, one step count per group) lives outside any scope, on each
+ * parameter's device (the CUDA kernel checks that every list it gets, the step counts included, is
+ * on one device), and is exposed by name for checkpoints ({@link #state()}, {@link #loadState}).
+ * With an fp16 {@link GradScaler}, {@link #step(double, Tensor)} hands the scaler's
+ * {@code found_inf} to the kernel, as {@code torch.amp} does for fused optimizers: the kernel skips
+ * the update on the device when it is set, so the host never waits for the verdict.
  */
 public final class AdamW implements AutoCloseable {
     /** Hyper-parameters; {@link #clip()} are CLIP's. */
@@ -44,7 +49,8 @@ public final class AdamW implements AutoCloseable {
     private final List<String> plainNames = new ArrayList<>();
     private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
     private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
-    private final Map<String, Tensor> steps = new LinkedHashMap<>();
+    private final Tensor decayStep;   // one float32 step count per group, as torch keeps them
+    private final Tensor plainStep;
 
     public AdamW(Map<String, Tensor> namedParameters, Options options) {
         this.options = options;
@@ -52,12 +58,28 @@ public final class AdamW implements AutoCloseable {
         for (var e : params.entrySet()) {
             Tensor p = e.getValue();
             (decays(e.getKey(), p) ? decayNames : plainNames).add(e.getKey());
-            // Moments in the parameter's dtype (fp32 master weights), step counts as float32 scalars as torch keeps them.
+            // Moments in the parameter's dtype (fp32 master weights) and on its device.
             expAvg.put(e.getKey(), Torch.zerosLike(p).keep());
             expAvgSq.put(e.getKey(), Torch.zerosLike(p).keep());
-            steps.put(e.getKey(), Torch.zeros(DType.F32).keep());
         }
+        Device device = device(params.values());
+        this.decayStep = Torch.zeros(new long[0], DType.F32, device).keep();
+        this.plainStep = Torch.zeros(new long[0], DType.F32, device).keep();
     }
+
+    /** The one device all parameters live on (the fused kernel takes one device per call). */
+    private static Device device(Iterable<Tensor> ps) {
+        Device d = null;
+        for (Tensor p : ps) {
+            Device pd = p.device();
+            if (d == null) d = pd;
+            else if (!d.equals(pd)) throw new IllegalArgumentException("parameters live on " + d + " and " + pd + ": AdamW needs them on one device");
+        }
+        return d == null ? Device.CPU : d;
+    }
+
+    /** The device of the optimizer's state (the parameters' device). */
+    public Device device() { return decayStep.device(); }
 
     /**
      * Whether {@code name} gets weight decay: open_clip's rule (not for tensors of rank < 2, i.e.
@@ -76,12 +98,23 @@ public final class AdamW implements AutoCloseable {
     public List<String> decayed() { return List.copyOf(decayNames); }
 
     /** One update with learning rate {@code lr} for every parameter that has a gradient. */
-    public void step(double lr) {
-        group(decayNames, lr, options.weightDecay());
-        group(plainNames, lr, 0.0);
+    public void step(double lr) { step(lr, null); }
+
+    /**
+     * One update that the kernel itself skips when {@code foundInf} (a float32 tensor of one
+     * element on the parameters' device, from {@link GradScaler#unscale}) is non-zero; the step
+     * counts are then taken back on the device ({@code torch.optim}'s fused path does the same).
+     * No host synchronisation either way. {@code null}: always update.
+     */
+    public void step(double lr, Tensor foundInf) {
+        if (foundInf != null && !foundInf.device().equals(device())) {
+            throw new IllegalArgumentException("found_inf is on " + foundInf.device() + ", the optimizer state on " + device());
+        }
+        group(decayNames, decayStep, lr, options.weightDecay(), foundInf);
+        group(plainNames, plainStep, lr, 0.0, foundInf);
     }
 
-    private void group(List<String> names, double lr, double wd) {
+    private void group(List<String> names, Tensor step, double lr, double wd, Tensor foundInf) {
         List<Tensor> ps = new ArrayList<>(), gs = new ArrayList<>(), m = new ArrayList<>(), v = new ArrayList<>(), st = new ArrayList<>();
         try (Scope s = Scope.open()) {
             for (String n : names) {
@@ -91,15 +124,16 @@ public final class AdamW implements AutoCloseable {
                 gs.add(g);
                 m.add(expAvg.get(n));
                 v.add(expAvgSq.get(n));
-                st.add(steps.get(n));
+                st.add(step); // the kernel only reads the counts: one tensor serves the whole group
             }
             if (ps.isEmpty()) return;
-            // The fused kernel reads the step counts as already incremented (torch.optim does
-            // _foreach_add_(state_steps, 1) first); bias correction at step 0 would divide by 0.
-            for (Tensor t : st) t.copy_(t.add(1.0));
+            // The fused kernel reads the step counts as already incremented (torch.optim adds 1
+            // first); bias correction at step 0 would divide by 0. Once per group, on the device.
+            step.copy_(step.add(1.0));
             Ops.fusedAdamw_(ps.toArray(Tensor[]::new), gs.toArray(Tensor[]::new), m.toArray(Tensor[]::new), v.toArray(Tensor[]::new),
                     new Tensor[0], st.toArray(Tensor[]::new), lr, options.beta1(), options.beta2(), wd, options.eps(),
-                    false, false, null, null);
+                    false, false, null, foundInf);
+            if (foundInf != null) step.copy_(step.sub(foundInf.reshape(new long[0])));
         }
     }
 
@@ -118,16 +152,22 @@ public final class AdamW implements AutoCloseable {
         return out;
     }
 
-    /** Optimizer state by name: {@code exp_avg.<param>}, {@code exp_avg_sq.<param>}, {@code step.<param>} (live tensors, not copies). */
+    /**
+     * Optimizer state by name: {@code exp_avg.<param>}, {@code exp_avg_sq.<param>}, {@code step.<param>}
+     * (live tensors, not copies; every parameter of a group shows its group's one step count, so
+     * checkpoints keep torch's per-parameter layout).
+     */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String n : params.keySet()) {
             out.put("exp_avg." + n, expAvg.get(n));
             out.put("exp_avg_sq." + n, expAvgSq.get(n));
-            out.put("step." + n, steps.get(n));
+            out.put("step." + n, stepOf(n));
         }
         return out;
     }
+
+    private Tensor stepOf(String name) { return decayNames.contains(name) ? decayStep : plainStep; }
 
     /** Copies saved state into this optimizer; every entry of {@link #state()} must be present with the same shape. */
     public void loadState(Map<String, Tensor> saved) {
@@ -143,6 +183,9 @@ public final class AdamW implements AutoCloseable {
     }
 
     @Override public void close() {
-        for (Tensor t : state().values()) t.close();
+        for (Tensor t : expAvg.values()) t.close();
+        for (Tensor t : expAvgSq.values()) t.close();
+        decayStep.close();
+        plainStep.close();
     }
 }

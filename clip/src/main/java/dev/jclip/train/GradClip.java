@@ -24,9 +24,34 @@ public final class GradClip {
     public static double globalNorm(Collection<Tensor> grads) {
         if (grads.isEmpty()) return 0.0;
         try (Scope s = Scope.open()) {
-            List<Tensor> norms = new ArrayList<>();
-            for (Tensor g : grads) norms.add(g.flatten().norm(0, false));
-            return Torch.stack(norms, 0).norm(0, false).item();
+            return globalNormTensor(grads).item();
+        }
+    }
+
+    /** The global L2 norm as a 0-dim float32 tensor on the gradients' device (no host synchronisation). */
+    public static Tensor globalNormTensor(Collection<Tensor> grads) {
+        if (grads.isEmpty()) return Torch.scalar(0.0);
+        List<Tensor> norms = new ArrayList<>();
+        try (Scope s = Scope.open()) {
+            for (Tensor g : grads) norms.add(g.flatten().norm(0, false).to(dev.jclip.torch.DType.F32));
+            return s.keep(Torch.stack(norms, 0).norm(0, false));
+        }
+    }
+
+    /**
+     * {@link #clipGlobalNorm} without reading the norm on the host, as {@code clip_grad_norm_}
+     * does: the gradients are multiplied by {@code min(1, maxNorm / (norm + 1e-6))} computed on the
+     * device, and left alone when the norm is not finite. Returns the pre-clip norm (0-dim tensor).
+     */
+    public static Tensor clipGlobalNormAsync(Collection<Tensor> grads, double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("max grad norm must be positive, got " + maxNorm);
+        if (grads.isEmpty()) return Torch.scalar(0.0);
+        try (Scope s = Scope.open()) {
+            Tensor norm = globalNormTensor(grads);
+            Tensor coef = norm.add(1e-6).reciprocal().mul(maxNorm).clampMax(1.0);
+            coef = Torch.where(norm.isfinite(), coef, Torch.onesLike(coef));
+            Ops.foreachMul_(grads.toArray(Tensor[]::new), coef.to(grads.iterator().next().dtype()));
+            return s.keep(norm);
         }
     }
 

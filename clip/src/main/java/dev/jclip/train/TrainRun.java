@@ -104,16 +104,24 @@ public final class TrainRun {
         }, "jclip-train-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean interrupted = false;
+        long lastObserved = 0;
+        if (data instanceof dev.jclip.data.DataLoader dl) dl.stagingFor(trainer.config().device());
         try (MetricsLog log = main ? new MetricsLog(out.resolve("metrics.jsonl")) : null) {
             while (trainer.step() < total) {
                 if (stopRequested.get() && pg == null) { interrupted = true; break; }
                 long ts = System.nanoTime();
-                Trainer.StepResult r = trainer.train(data.next());
+                long next = trainer.step() + 1;
+                // Scalars are read back only on logging steps (and for the bar about twice a second):
+                // every read makes the host wait for the GPU.
+                boolean logStep = next % logEvery == 0 || next == total || next == start + 1;
+                boolean observe = logStep || (bar != null && System.nanoTime() - lastObserved > 500_000_000L);
+                Trainer.StepResult r = trainer.train(data.next(), observe);
+                if (observe) lastObserved = System.nanoTime();
                 double dt = (System.nanoTime() - ts) / 1e9;
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 rate = (trainer.step() - start) * globalBatch / elapsed;
-                lastLoss = r.loss();
-                if (log != null && (r.step() % logEvery == 0 || r.step() == total || r.step() == start + 1)) {
+                if (r.observed()) lastLoss = r.loss();
+                if (log != null && logStep) {
                     ObjectNode rec = MetricsLog.of(r, globalBatch / dt);
                     rec.put("elapsed_s", Math.round(elapsed * 10) / 10.0);
                     log.write(rec);
@@ -121,7 +129,7 @@ public final class TrainRun {
                 }
                 if (bar != null) {
                     bar.stepTo(trainer.step());
-                    bar.setExtraMessage(String.format(" loss %.4f lr %.2e %.0f samples/s", r.loss(), r.lr(), rate));
+                    bar.setExtraMessage(String.format(" loss %.4f lr %.2e %.0f samples/s", lastLoss, r.lr(), rate));
                 }
                 if (checkpointEvery > 0 && trainer.step() % checkpointEvery == 0 && trainer.step() < total) save(trainer, pg);
                 if (maxSeconds > 0 && trainer.step() < total && agreed(pg, elapsed > maxSeconds, trainer.config().device())) { byTime = true; break; }

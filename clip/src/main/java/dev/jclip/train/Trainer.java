@@ -34,8 +34,15 @@ import java.util.function.Function;
  * {@code batchSize} stays the per-rank batch.
  */
 public final class Trainer implements AutoCloseable {
-    /** What one step did: the mean loss over micro-batches, the lr used, the pre-clip grad norm. */
-    public record StepResult(long step, double loss, double lr, double gradNorm, boolean skipped, double lossScale, double logitScale) {}
+    /**
+     * What one step did: the mean loss over micro-batches, the lr used, the pre-clip grad norm.
+     * For a step trained with {@code observe = false} the device-side numbers were not read: loss,
+     * grad norm, loss scale and logit scale are NaN and {@code skipped} is false ({@link #observed()}).
+     */
+    public record StepResult(long step, double loss, double lr, double gradNorm, boolean skipped, double lossScale, double logitScale) {
+        /** Whether the scalars were read from the device for this step. */
+        public boolean observed() { return !Double.isNaN(loss) || !Double.isNaN(logitScale); }
+    }
 
     private final ContrastiveModel model;
     private final Function<List<String>, Tensor> tokenize;
@@ -68,7 +75,8 @@ public final class Trainer implements AutoCloseable {
         this.config = config;
         this.lossFn = new ClipLoss(config.labelSmoothing());
         this.optimizer = new AdamW(model.namedParameters(), config.adam());
-        this.scaler = scaler;
+        // The AMP kernels take the scaler's tensors on the gradients' device.
+        this.scaler = scaler == null ? null : scaler.to(optimizer.device());
         this.schedule = config.schedule();
     }
 
@@ -106,8 +114,15 @@ public final class Trainer implements AutoCloseable {
     /** Ranks training together (1 unless {@link #distribute}d). */
     public int worldSize() { return parallel == null ? 1 : parallel.processGroup().worldSize(); }
 
-    /** One optimizer step on {@code batch} (split into {@code accumSteps} micro-batches). */
-    public StepResult train(Batch batch) {
+    /** One optimizer step on {@code batch} (split into {@code accumSteps} micro-batches), every scalar read. */
+    public StepResult train(Batch batch) { return train(batch, true); }
+
+    /**
+     * One optimizer step. With {@code observe = false} nothing is read back from the device (no
+     * {@code .item()}, no host synchronisation), so a GPU runs ahead of the host: train with
+     * {@code observe} only on logging steps. Every step computes the same numbers either way.
+     */
+    public StepResult train(Batch batch, boolean observe) {
         if (batch.count() != config.batchSize()) {
             throw new IllegalArgumentException("batch holds " + batch.count() + " examples, the config says " + config.batchSize());
         }
@@ -115,9 +130,10 @@ public final class Trainer implements AutoCloseable {
         model.train(true);
         int micro = config.batchSize() / config.accumSteps();
         double lossSum = 0;
+        Tensor lossAcc = null; // summed on the device when not observed
         try (Scope s = Scope.open()) {
             Tensor images = batch.images(config.device());
-            Tensor tokens = tokenize.apply(batch.captions()).to(config.device());
+            Tensor tokens = toDevice(tokenize.apply(batch.captions()), config.device());
             for (int m = 0; m < config.accumSteps(); m++) {
                 try (Scope ms = Scope.open()) {
                     Tensor x = config.accumSteps() == 1 ? images : images.narrow(0, (long) m * micro, micro);
@@ -132,7 +148,8 @@ public final class Trainer implements AutoCloseable {
                         loss = lossFn.loss(model.encodeImage(x), model.encodeText(t), model.logitScale()).loss();
                     }
                     loss = loss.to(DType.F32);
-                    lossSum += loss.item();
+                    if (observe) lossSum += loss.item();
+                    else lossAcc = lossAcc == null ? loss.detach() : lossAcc.add(loss.detach());
                     Tensor back = config.accumSteps() == 1 ? loss : loss.div(config.accumSteps());
                     if (scaler != null) back = back.mul(scaler.scaleTensor());
                     back.backward();
@@ -140,29 +157,42 @@ public final class Trainer implements AutoCloseable {
             }
             // Averaged before the scaler's check and the clip, so every rank sees the same gradients.
             if (parallel != null) parallel.allReduceGradients();
-            return finishStep(lossSum / config.accumSteps());
+            return finishStep(observe || parallel != null ? lossSum / config.accumSteps() : Double.NaN, observe);
         }
     }
 
     /** Unscale, check, clip, update; gradients must already be accumulated on the parameters. */
-    StepResult finishStep(double loss) {
+    StepResult finishStep(double loss) { return finishStep(loss, true); }
+
+    private StepResult finishStep(double loss, boolean observe) {
         double lr = schedule.at(step, minProgress.getAsDouble());
         boolean ok = true;
-        double norm;
+        double norm = Double.NaN;
         try (Scope s = Scope.open()) {
             Map<String, Tensor> grads = optimizer.grads();
-            if (scaler != null) ok = scaler.unscale(grads.values());
-            if (!ok) norm = Double.NaN;
-            else if (config.gradClipNorm() > 0) norm = GradClip.clipGlobalNorm(grads.values(), config.gradClipNorm());
-            else norm = GradClip.globalNorm(grads.values());
-            if (ok) optimizer.step(lr);
+            // The verdict stays on the device: the fused AdamW skips the update there (torch.amp's way).
+            Tensor foundInf = scaler == null ? null : scaler.unscaleAsync(grads.values());
+            Tensor normT = config.gradClipNorm() > 0 ? GradClip.clipGlobalNormAsync(grads.values(), config.gradClipNorm())
+                    : observe ? GradClip.globalNormTensor(grads.values()) : null;
+            optimizer.step(lr, foundInf);
             if (scaler != null) scaler.update();
+            if (observe) {
+                if (foundInf != null) ok = foundInf.item() == 0.0;
+                norm = !ok || normT == null ? Double.NaN : normT.item();
+            }
         }
         optimizer.zeroGrad();
         step++;
+        if (!observe) return new StepResult(step, loss, lr, Double.NaN, false, Double.NaN, Double.NaN);
         double ls;
         try (Scope s = Scope.open()) { ls = model.logitScale().exp().item(); }
         return new StepResult(step, loss, lr, norm, !ok, scaler == null ? 1.0 : scaler.scale(), ls);
+    }
+
+    /** Host tensor to the training device; to a GPU through pinned memory, without the host waiting. */
+    private static Tensor toDevice(Tensor host, dev.jclip.torch.Device device) {
+        if (!device.isCuda()) return host.to(device);
+        return host.pinned().toNonBlocking(device);
     }
 
     @Override public void close() {

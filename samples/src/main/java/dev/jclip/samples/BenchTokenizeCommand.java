@@ -40,8 +40,8 @@ public final class BenchTokenizeCommand implements Callable<Integer> {
             description = "Folder with imagenet_templates.json and imagenet_classes.json (default: -Djclip.data, else ../shared/data).")
     Path data;
 
-    @Option(names = "--threads", split = ",", paramLabel = "N",
-            description = "Thread counts to measure (default: 1 and all cores).")
+    @Option(names = "--thread-counts", split = ",", paramLabel = "N",
+            description = "Tokenizer thread counts to measure (default: 1 and all cores). (The global --threads sets libtorch's threads.)")
     List<Integer> threads;
 
     @Option(names = "--warmup", defaultValue = "10", description = "Untimed passes per configuration (default ${DEFAULT-VALUE}).")
@@ -92,7 +92,7 @@ public final class BenchTokenizeCommand implements Callable<Integer> {
             tok.tokenizeIds(texts, ClipTokenizer.DEFAULT_CONTEXT_LENGTH, false);
         }
         for (int n : configs) {
-            if (n < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + n);
+            if (n < 1) throw new IllegalArgumentException("--thread-counts must be >= 1, got " + n);
             double[] m = measure(tok, texts, n);
             double seconds = m[0];
             Map<String, Object> r = new LinkedHashMap<>();

@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
                 PreprocessCommand.class,
                 TokenizeCommand.class,
                 EmbedCommand.class,
+                IndexCommand.class,
+                SearchCommand.class,
+                ServeCommand.class,
                 ZeroShotCommand.class,
                 EvalCommand.class,
                 CommandLine.HelpCommand.class,
@@ -27,18 +30,38 @@ import picocli.CommandLine.Command;
 public final class ClipCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** {@code --threads N} on every command (inherited by each subcommand): libtorch's intra-op threads. */
+    @CommandLine.Option(names = "--threads", paramLabel = "N", scope = CommandLine.ScopeType.INHERIT,
+            description = "CPU threads for libtorch's kernels (default: JCLIP_THREADS, else one per core; see `clip version`).")
+    void setThreads(int n) {
+        if (n < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + n);
+        dev.jclip.torch.Threads.setIntraOp(n);
+    }
+
     @Override public void run() {
         spec.commandLine().usage(System.err);
     }
 
+    /** The message on one line (libtorch's op failures add an "arguments:" line; keep it, joined). */
+    static String oneLine(Throwable ex) {
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) m = ex.getClass().getSimpleName();
+        return m.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code main} runs it: a failure is one line on stderr and exit code 1. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ClipCommand());
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             // A user-facing failure: one clear line, the stack only with JCLIP_DEBUG set.
             if (System.getenv("JCLIP_DEBUG") != null) ex.printStackTrace();
-            line.getErr().println("clip " + line.getCommandName() + ": " + ex.getMessage());
+            line.getErr().println("clip " + line.getCommandName() + ": " + oneLine(ex));
             return 1;
         });
-        System.exit(cl.execute(args));
+        return cl;
     }
 }

@@ -18,6 +18,7 @@ import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
@@ -36,9 +37,8 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a CLIP checkpoint: zero-shot and linear-probe accuracy with pictures, or image-text retrieval.")
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Model checkpoint.") Path checkpoint;
+    @Mixin CheckpointOptions ckpt;
 
-    @Option(names = "--vocab", description = "BPE vocabulary, for checkpoints that record no tokenizer.") Path vocab;
 
     static final class Data {
         @Option(names = "--dataset", description = "A known data set: fashion-mnist (IDX files of the Debian package dataset-fashion-mnist).")
@@ -75,17 +75,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "eval-out", description = "Folder for report.json and the PNGs (default ${DEFAULT-VALUE}).") Path out;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N].") String device;
-
-    @Option(names = "--dtype", description = "Model dtype; default: the checkpoint's.") String dtype;
-
     @Option(names = "--batch", defaultValue = "128", description = "Images per forward pass (default ${DEFAULT-VALUE}).") int batch;
 
     @Override public Integer call() {
         if (batch < 1 || top < 1 || trainLimit < 1 || (limit != null && limit < 1)) {
             throw new IllegalArgumentException("--batch, --top, --train-limit and --limit must be >= 1");
         }
-        try (EvalModel m = EvalModel.open(checkpoint, vocab, Device.parse(device), dtype == null ? null : DType.parse(dtype))) {
+        try (EvalModel m = ckpt.open()) {
             if (data.captions != null) return retrieval(m);
             LabelledImages trainSet, testSet;
             String name;

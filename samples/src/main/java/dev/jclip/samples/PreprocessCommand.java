@@ -2,6 +2,7 @@ package dev.jclip.samples;
 
 import dev.jclip.image.ClipPreprocess;
 import dev.jclip.image.PreprocessBatch;
+import dev.jclip.io.OutputGuard;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.TensorData;
 import dev.jclip.torch.DType;
@@ -36,7 +37,13 @@ public final class PreprocessCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         if (size <= 0) throw new IllegalArgumentException("--size must be positive, got " + size);
-        ClipPreprocess pre = new ClipPreprocess(size);
+        OutputGuard.refuseInputs(out, "--out", "IMAGES", images);
+        ClipPreprocess pre;
+        try {
+            pre = new ClipPreprocess(size);
+        } catch (IllegalArgumentException tooLarge) {
+            throw new IllegalArgumentException("--size " + size + ": " + tooLarge.getMessage(), tooLarge);
+        }
         Arena arena = Arena.ofAuto();
         Map<String, TensorData> tensors = new LinkedHashMap<>();
         long[] shape = {3, size, size};

@@ -13,6 +13,7 @@ import dev.jclip.dist.GlobalBatchLoss;
 import dev.jclip.dist.ProcessGroup;
 import dev.jclip.image.ImageTransform;
 import dev.jclip.model.ClipArchitecture;
+import dev.jclip.model.ModelNames;
 import dev.jclip.model.ClipModel;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
@@ -54,7 +55,7 @@ import java.util.concurrent.Callable;
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "synthetic | fashion-mnist | DIR (images + .txt) | CSV/TSV file | SHARDS (a.tar or data-{000..009}.tar)")
     String data;
-    @Option(names = "--model", defaultValue = "auto", description = "shapes | fashion | a released name (ViT-B/32, RN50, ...) | a config JSON file; auto: shapes or fashion by --data (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "auto", description = "shapes | fashion | an open_clip name (ViT-B-32, ViT-B-32-quickgelu, RN50, ViT-H-14, ...; OpenAI's ViT-B/32 too) | a config JSON file (open_clip model_cfg); auto: shapes or fashion by --data (default ${DEFAULT-VALUE})")
     String model;
     @Option(names = "--precision", defaultValue = "fp32", description = "fp32 | bf16 | fp16 (default ${DEFAULT-VALUE})") String precision;
     @Option(names = "--batch", defaultValue = "128") int batch;
@@ -119,11 +120,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:LOCAL_RANK} (as torchrun scripts do). */
+    /** One process per device: a bare {@code --device cuda} becomes {@code cuda:(LOCAL_RANK % visible)}, made current. */
     private Device deviceFor(DistEnv env) {
         Device d = Device.parse(device);
-        if (d.isCuda() && env.isDistributed() && !device.contains(":")) return Device.cuda(env.localRank());
-        return d;
+        if (d.isCuda() && !device.contains(":")) d.requireAvailable();   // "not available in this build" before any mapping
+        return dev.jclip.dist.DeviceAssignment.apply(device, env);
     }
 
     private Result run(Device dev, ProcessGroup pg) throws Exception {
@@ -196,10 +197,11 @@ public final class TrainCommand implements Callable<Integer> {
         String m = model.equals("auto") ? (fashion ? "fashion" : "shapes") : model;
         if (m.equals("shapes")) return Recipes.shapesArchitecture();
         if (m.equals("fashion")) return Recipes.fashionArchitecture();
-        if (ClipArchitecture.RELEASED.contains(m)) return ClipArchitecture.released(m);
+        if (ModelNames.isKnown(m)) return ClipArchitecture.named(m);
         Path p = Path.of(m);
         if (Files.isRegularFile(p)) return ClipArchitecture.fromJson(p);
-        throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, one of " + ClipArchitecture.RELEASED + " or a JSON file");
+        throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, an open_clip name (" + String.join(", ", ModelNames.NAMES)
+                + ", each also -quickgelu), OpenAI's " + ModelNames.OPENAI.keySet() + " or a JSON file");
     }
 
     /** The training batches; in a data-parallel job this rank's shard ({@code perm[rank::world]}, shards by rank). */

@@ -25,6 +25,13 @@ public final class VersionCommand implements Callable<Integer> {
                 + (lt.hasJni() ? " (FFM core + Bytedeco JNI bridge)" : " (FFM core only)"));
         System.out.println("cuda      " + (lt.isCudaBuild() ? "CUDA build, " + lt.cudaDeviceCount() + " device(s)" : "CPU build"));
         System.out.println("devices   " + lt.devices());
+        int configured = dev.jclip.torch.Threads.configuredIntraOp();
+        System.out.println("threads   " + dev.jclip.torch.Threads.intraOp() + " intra-op"
+                + (configured > 0 ? " (set by --threads / JCLIP_THREADS)" : " (default: one per core; --threads N or JCLIP_THREADS to change)")
+                + ", OpenMP wait policy " + dev.jclip.torch.Threads.waitPolicy());
+        System.out.println("kernels   " + (dev.jclip.torch.OneDnn.available() && dev.jclip.torch.OneDnn.enabled()
+                ? "oneDNN for float32 CPU inference (linear, convolution; -Djclip.onednn=false for ATen's)"
+                : "ATen's (oneDNN " + (dev.jclip.torch.OneDnn.available() ? "switched off" : "not in this libtorch") + ")"));
         System.out.println("java      " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         return 0;
     }

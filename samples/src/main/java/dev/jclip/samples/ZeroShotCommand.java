@@ -10,6 +10,7 @@ import dev.jclip.image.PreprocessBatch;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,9 +31,8 @@ import java.util.concurrent.Callable;
 @Command(name = "zero-shot", mixinStandardHelpOptions = true,
         description = "Zero-shot classify images against class names (prompt-template ensemble, top-k with probabilities).")
 public final class ZeroShotCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Model checkpoint.") Path checkpoint;
+    @Mixin CheckpointOptions ckpt;
 
-    @Option(names = "--vocab", description = "BPE vocabulary, for checkpoints that record no tokenizer.") Path vocab;
 
     @Option(names = "--classes", required = true, description = "Class-name file (JSON array or one per line) or a comma-separated list.")
     String classes;
@@ -43,10 +43,6 @@ public final class ZeroShotCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "5", description = "Classes shown per image (default ${DEFAULT-VALUE}).") int top;
 
     @Option(names = "--json", description = "One JSON object per image instead of a table.") boolean json;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N].") String device;
-
-    @Option(names = "--dtype", description = "Model dtype; default: the checkpoint's.") String dtype;
 
     @Option(names = "--batch", defaultValue = "64", description = "Images (and prompts) per forward pass.") int batch;
 
@@ -65,7 +61,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
         PromptTemplates tpl = templates == null ? PromptTemplates.single() : PromptTemplates.read(templates);
         List<Path> files = ImageArgs.expand(inputs);
         if (files.isEmpty()) throw new IllegalArgumentException("no image files in " + inputs);
-        try (EvalModel m = EvalModel.open(checkpoint, vocab, Device.parse(device), dtype == null ? null : DType.parse(dtype))) {
+        try (EvalModel m = ckpt.open()) {
             var build = (java.util.function.Supplier<ZeroShotClassifier>)
                     () -> ZeroShotClassifier.build(m.model(), m.promptTokenizer(), names, tpl, batch);
             ZeroShotClassifier zs;
@@ -73,7 +69,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
                 zs = build.get();
             } else {
                 ClassifierCache cache = new ClassifierCache(cacheDir == null ? ClassifierCache.defaultDir() : cacheDir);
-                zs = cache.getOrBuild(checkpoint, m.tokenizerSource() + "|" + device + "|" + m.model().dtype(), names, tpl, build);
+                zs = cache.getOrBuild(ckpt.checkpoint(), m.tokenizerSource() + "|" + ckpt.device + "|" + m.model().dtype() + "|" + m.model().architecture().toJson(), names, tpl, build);
                 System.err.println("classifier weights " + (cache.lastWasHit() ? "from cache " : "cached in ") + cache.lastFile());
             }
             ImageEmbedder.Result r = new ImageEmbedder(m.model(), m.preprocess(), batch).showProgress(files.size() > 4 * batch).embedFiles(files);

@@ -122,6 +122,6 @@ class ZeroShotCommandTest {
         Run noVocab = run("zero-shot", "--checkpoint", EmbedCommandTest.fixtures().resolve("models/vit_a/model.safetensors").toString(),
                 "--classes", "a,b", SharedFiles.data("CLIP.png").toString());
         assertNotEquals(0, noVocab.rc());
-        assertTrue(noVocab.err().contains("records no tokenizer") && noVocab.err().contains("--vocab"), noVocab.err());
+        assertTrue(noVocab.err().contains("brings no tokenizer") && noVocab.err().contains("--vocab"), noVocab.err());
     }
 }

@@ -38,7 +38,12 @@ public final class CHeader {
             Map.entry("int8_t", "JAVA_BYTE"), Map.entry("bool", "JAVA_BOOLEAN"),
             Map.entry("double", "JAVA_DOUBLE"), Map.entry("float", "JAVA_FLOAT"),
             Map.entry("AtenTensorHandle", "ADDRESS"), Map.entry("StableListHandle", "ADDRESS"),
-            Map.entry("StringHandle", "ADDRESS"));
+            Map.entry("StringHandle", "ADDRESS"),
+            Map.entry("CUDAGuardHandle", "ADDRESS"), Map.entry("cudaStream_t", "ADDRESS"), Map.entry("cudaError_t", "JAVA_INT"),
+            Map.entry("ncclResult_t", "JAVA_INT"), Map.entry("ncclDataType_t", "JAVA_INT"), Map.entry("ncclRedOp_t", "JAVA_INT"),
+            Map.entry("ncclComm_t", "ADDRESS"),
+            // passed by value: a struct layout, declared once in NativeApi
+            Map.entry("ncclUniqueId", "NCCL_UNIQUE_ID"));
 
     private CHeader() {}
 

@@ -7,7 +7,8 @@ import java.util.Map;
 public final class NativeApiGenerator {
     private static final Map<String, String> JAVA = Map.of(
             "JAVA_INT", "int", "JAVA_LONG", "long", "JAVA_BYTE", "byte", "JAVA_BOOLEAN", "boolean",
-            "JAVA_DOUBLE", "double", "JAVA_FLOAT", "float", "ADDRESS", "MemorySegment");
+            "JAVA_DOUBLE", "double", "JAVA_FLOAT", "float", "ADDRESS", "MemorySegment",
+            "NCCL_UNIQUE_ID", "MemorySegment");
 
     private NativeApiGenerator() {}
 
@@ -17,6 +18,7 @@ public final class NativeApiGenerator {
                 .append(", do not edit\n");
         b.append("package dev.jclip.torch;\n\n");
         b.append("import java.lang.foreign.FunctionDescriptor;\n");
+        b.append("import java.lang.foreign.MemoryLayout;\n");
         b.append("import java.lang.foreign.MemorySegment;\n");
         b.append("import java.lang.invoke.MethodHandle;\n");
         b.append("import java.util.List;\n\n");
@@ -26,6 +28,9 @@ public final class NativeApiGenerator {
         b.append("@SuppressWarnings({\"unused\", \"preview\"})\n");
         b.append("final class NativeApi {\n");
         b.append("    private NativeApi() {}\n\n");
+        b.append("    /** {@code ncclUniqueId}: {@code struct { char internal[128]; }}, passed by value. */\n");
+        b.append("    static final MemoryLayout NCCL_UNIQUE_ID = MemoryLayout.structLayout(\n");
+        b.append("            MemoryLayout.sequenceLayout(128, JAVA_BYTE).withName(\"internal\")).withName(\"ncclUniqueId\");\n\n");
         b.append("    /** A declaration of the contract: symbol, C text, Java descriptor, flags. */\n");
         b.append("    record Decl(String name, String declaration, FunctionDescriptor descriptor, boolean critical, boolean optional) {}\n\n");
         b.append("    /** Every declaration, in header order (read by ContractTest). */\n");

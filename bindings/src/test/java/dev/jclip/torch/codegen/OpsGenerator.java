@@ -65,6 +65,7 @@ public final class OpsGenerator {
                         + " cannot cross the C ABI; pick another overload");
             }
             if (k == Kind.OPT_SCALAR || k == Kind.OPT_GENERATOR || k == Kind.OPT_LAYOUT) { args.append("null"); continue; }
+            if (k == Kind.OPT_SCALAR_LIST) { args.append("java.util.List.of()"); continue; }
             if (params.length() > 0) params.append(", ");
             String n = KEYWORDS.contains(a.name()) ? a.name() + "_" : a.name();
             params.append(javaType(k)).append(' ').append(n);
