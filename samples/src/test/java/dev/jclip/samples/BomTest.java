@@ -34,7 +34,7 @@ class BomTest {
             Element d = (Element) deps.item(i);
             managed.add(text(d, "groupId") + ":" + text(d, "artifactId"));
         }
-        for (String module : List.of("bindings", "clip")) {
+        for (String module : List.of("bindings", "clip", "index")) {
             String id = text(read(ROOT.resolve(module).resolve("pom.xml")).getDocumentElement(), "artifactId");
             assertTrue(managed.contains("dev.jclip:" + id), "the BOM does not manage dev.jclip:" + id + ": " + managed);
         }

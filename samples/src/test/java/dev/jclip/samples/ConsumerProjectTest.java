@@ -57,12 +57,19 @@ class ConsumerProjectTest {
         Path image = SharedFiles.data("CLIP.png").toAbsolutePath();
         Path checkpoint = ZeroShotCommandTest.tinyCheckpoint(TARGET.resolve("consumer-tiny.safetensors"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path saved = TARGET.resolve("consumer-finetuned.safetensors");
+        Files.deleteIfExists(saved);
         String out = run(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 ROOT.resolve("examples/consumer/target/classes") + File.pathSeparator + Files.readString(cp).strip(),
-                "com.example.ClipApp", checkpoint.toString(), image.toString()), ROOT);
+                "com.example.ClipApp", checkpoint.toString(), image.toString(), saved.toString()), ROOT);
         assertTrue(out.contains("embedded 1 image and 3 texts into 32 dimensions"), out);
         assertTrue(out.matches("(?s).*zero-shot: a (diagram|dog|cat) \\(p = 0\\.\\d{3}\\).*"), out);
         assertTrue(out.contains("step 3 loss"), out);
+        assertFalse(out.contains("Exception in aoti_torch") || out.contains("NNPACK"), "libtorch's own log reached the terminal:\n" + out);
+        try (dev.jclip.Clip reloaded = dev.jclip.Clip.load(saved)) {   // the fine-tuned file is self-contained
+            assertEquals(32, reloaded.architecture().embedDim());
+            assertTrue(reloaded.hasTokenizer());
+        }
     }
 
     private static List<String> withCommon(List<String> common, String... args) {

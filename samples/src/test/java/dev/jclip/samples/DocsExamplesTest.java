@@ -62,7 +62,7 @@ class DocsExamplesTest {
     @Test void theReadmeLibraryExampleIsTheConsumerAppThatTheSuiteRuns() throws IOException {
         // the README block that takes ClipApp's two arguments as given
         Block readme = blocks().stream().filter(b -> b.file().endsWith("README.md") && b.given() != null
-                && b.given().contains("Path checkpoint")).findFirst()
+                && b.given().contains("Path out")).findFirst()
                 .orElseThrow(() -> new AssertionError("README has no library example"));
         String app = Files.readString(ROOT.resolve("examples/consumer/src/main/java/com/example/ClipApp.java"));
         int from = app.indexOf("// README example: start"), to = app.indexOf("// README example: end");
@@ -79,7 +79,7 @@ class DocsExamplesTest {
 
     private static String unit(String name, Block b) {
         StringBuilder imports = new StringBuilder();
-        for (String p : List.of("torch", "text", "io", "image", "model", "eval", "train", "data", "dist")) imports.append("import dev.jclip.").append(p).append(".*; ");
+        for (String p : List.of("torch", "text", "io", "image", "model", "eval", "embed", "train", "data", "dist", "index")) imports.append("import dev.jclip.").append(p).append(".*; ");
         if (Files.isRegularFile(ROOT.resolve("clip/src/main/java/dev/jclip/Clip.java"))) imports.append("import dev.jclip.*; ");
         imports.append("import java.util.*; import java.util.function.*; import java.nio.file.*; import java.time.*; import java.lang.foreign.*;");
         String params = b.given() == null ? "" : String.join(", ", b.given().strip().split("\\s*;\\s*"));
@@ -122,7 +122,7 @@ class DocsExamplesTest {
     /** The {@code <pre>{@code ...}</pre>} example of every library package's {@code package-info.java}. */
     static List<Block> packageExamples() throws IOException {
         List<Block> out = new ArrayList<>();
-        for (String module : List.of("bindings", "clip")) {
+        for (String module : List.of("bindings", "clip", "index")) {
             try (Stream<Path> s = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
                 for (Path f : s.filter(p -> p.getFileName().toString().equals("package-info.java")).sorted().toList()) {
                     List<String> lines = Files.readAllLines(f).stream().map(l -> l.replaceFirst("^\\s*\\* ?", "")).toList();
@@ -138,7 +138,7 @@ class DocsExamplesTest {
                 }
             }
         }
-        assertTrue(out.size() >= 9, "package-info examples found: " + out.size());
+        assertTrue(out.size() >= 12, "package-info examples found: " + out.size());
         return out;
     }
 }
