@@ -164,6 +164,12 @@ JCLIP_OPTIONAL cudaError_t cudaGetDevice(int* device);
 JCLIP_OPTIONAL cudaError_t cudaGetDeviceCount(int* count);
 JCLIP_OPTIONAL const char* cudaGetErrorString(cudaError_t error);
 
+/* TF32 switches on at::globalContext() (declared above; libtorch_cpu): PyTorch lets
+   cuDNN convolutions use TF32 by default, which is ~1e-3 relative off float32; the GPU check turns it
+   off for float32 parity and sets the same switches in Python for the side-by-side timings. */
+JCLIP_OPTIONAL void _ZN2at7Context17setAllowTF32CuDNNEb(void* self, bool allow);
+JCLIP_OPTIONAL void _ZN2at7Context18setAllowTF32CuBLASEb(void* self, bool allow);
+
 /* NCCL's C API (libnccl.so.2, a dependency of a pip PyTorch's libtorch_cuda; nccl.h) */
 JCLIP_OPTIONAL ncclResult_t ncclGetVersion(int* version);
 JCLIP_OPTIONAL ncclResult_t ncclGetUniqueId(ncclUniqueId* uniqueId);

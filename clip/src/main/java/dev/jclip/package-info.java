@@ -12,7 +12,7 @@
  * }
  * }</pre>
  *
- * <p><b>May import:</b> {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image},
+ * <p><b>May import:</b> {@code dev.jclip.progress}, {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image},
  * {@code dev.jclip.model}, {@code dev.jclip.data}, {@code dev.jclip.dist}, {@code dev.jclip.eval}, {@code dev.jclip.embed},
  * {@code dev.jclip.train} (the top of the library); nothing in the library imports it.
  * {@code LayeringTest} enforces this list.

@@ -186,6 +186,10 @@ final class NativeApi {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
             new Decl("cudaGetErrorString", "JCLIP_OPTIONAL const char* cudaGetErrorString(cudaError_t error);",
                     FunctionDescriptor.of(ADDRESS, JAVA_INT), false, true),
+            new Decl("_ZN2at7Context17setAllowTF32CuDNNEb", "JCLIP_OPTIONAL void _ZN2at7Context17setAllowTF32CuDNNEb(void* self, bool allow);",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false, true),
+            new Decl("_ZN2at7Context18setAllowTF32CuBLASEb", "JCLIP_OPTIONAL void _ZN2at7Context18setAllowTF32CuBLASEb(void* self, bool allow);",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false, true),
             new Decl("ncclGetVersion", "JCLIP_OPTIONAL ncclResult_t ncclGetVersion(int* version);",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS), false, true),
             new Decl("ncclGetUniqueId", "JCLIP_OPTIONAL ncclResult_t ncclGetUniqueId(ncclUniqueId* uniqueId);",
@@ -1260,6 +1264,32 @@ final class NativeApi {
             return (MemorySegment) cudaGetErrorString$.HANDLE.invokeExact(error);
         } catch (Throwable t) {
             throw NativeLinker.rethrow("cudaGetErrorString", t);
+        }
+    }
+
+    /** {@code void _ZN2at7Context17setAllowTF32CuDNNEb(void* self, bool allow);} */
+    private static final class _ZN2at7Context17setAllowTF32CuDNNEb$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context17setAllowTF32CuDNNEb", FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false);
+    }
+
+    static void _ZN2at7Context17setAllowTF32CuDNNEb(MemorySegment self, boolean allow) {
+        try {
+            _ZN2at7Context17setAllowTF32CuDNNEb$.HANDLE.invokeExact(self, allow);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context17setAllowTF32CuDNNEb", t);
+        }
+    }
+
+    /** {@code void _ZN2at7Context18setAllowTF32CuBLASEb(void* self, bool allow);} */
+    private static final class _ZN2at7Context18setAllowTF32CuBLASEb$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN2at7Context18setAllowTF32CuBLASEb", FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN), false);
+    }
+
+    static void _ZN2at7Context18setAllowTF32CuBLASEb(MemorySegment self, boolean allow) {
+        try {
+            _ZN2at7Context18setAllowTF32CuBLASEb$.HANDLE.invokeExact(self, allow);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN2at7Context18setAllowTF32CuBLASEb", t);
         }
     }
 

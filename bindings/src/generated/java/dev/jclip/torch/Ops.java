@@ -129,6 +129,7 @@ public final class Ops {
     static final OpHandle OP_LOG_SOFTMAX = OpHandle.of("aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor");
     static final OpHandle OP_NORM = OpHandle.of("aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor");
     static final OpHandle OP_CONV2D = OpHandle.of("aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor");
+    static final OpHandle OP_CONV_TRANSPOSE2D = OpHandle.of("aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] output_padding=[0, 0], SymInt groups=1, SymInt[2] dilation=[1, 1]) -> Tensor");
     static final OpHandle OP_LAYER_NORM = OpHandle.of("aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor");
     static final OpHandle OP_BATCH_NORM = OpHandle.of("aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor");
     static final OpHandle OP_GELU = OpHandle.of("aten::gelu(Tensor self, *, str approximate=\"none\") -> Tensor");
@@ -180,8 +181,8 @@ public final class Ops {
             OP_ISNAN, OP_ISFINITE, OP_ANY, OP_ALL, OP_MATMUL, OP_MM, OP_BMM, OP_LINEAR, OP_OUTER, 
             OP_EINSUM, OP_SUM, OP_SUM_DIM, OP_MEAN, OP_MEAN_DIM, OP_VAR_DIM, OP_MAX_ALL, OP_MAX_DIM, 
             OP_MIN_ALL, OP_MIN_DIM, OP_AMAX, OP_ARGMAX, OP_ARGMIN, OP_TOPK, OP_SORT, OP_ARGSORT, 
-            OP_CUMSUM, OP_SOFTMAX, OP_LOG_SOFTMAX, OP_NORM, OP_CONV2D, OP_LAYER_NORM, OP_BATCH_NORM, 
-            OP_GELU, OP_RELU, OP_SIGMOID, OP_SILU, OP_DROPOUT, OP_EMBEDDING, OP_SCALED_DOT_PRODUCT_ATTENTION, 
+            OP_CUMSUM, OP_SOFTMAX, OP_LOG_SOFTMAX, OP_NORM, OP_CONV2D, OP_CONV_TRANSPOSE2D, OP_LAYER_NORM, 
+            OP_BATCH_NORM, OP_GELU, OP_RELU, OP_SIGMOID, OP_SILU, OP_DROPOUT, OP_EMBEDDING, OP_SCALED_DOT_PRODUCT_ATTENTION, 
             OP_AVG_POOL2D, OP_ADAPTIVE_AVG_POOL2D, OP_MAX_POOL2D, OP_CROSS_ENTROPY_LOSS, OP_MSE_LOSS, 
             OP_ONE_HOT, OP_UPSAMPLE_BICUBIC2D, OP_UPSAMPLE_BICUBIC2D_AA, OP_UPSAMPLE_BILINEAR2D, 
             OP_BACKWARD, OP_ZERO_INPLACE, OP_COPY_INPLACE, OP_FILL_INPLACE, OP_FUSED_ADAMW_INPLACE, 
@@ -758,6 +759,11 @@ public final class Ops {
     /** {@code aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor} */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, long[] stride, long[] padding, long[] dilation, long groups) {
         return (Tensor) Dispatch.call(OP_CONV2D, new Object[]{input, weight, bias, stride, padding, dilation, groups});
+    }
+
+    /** {@code aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] output_padding=[0, 0], SymInt groups=1, SymInt[2] dilation=[1, 1]) -> Tensor} */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, long[] stride, long[] padding, long[] output_padding, long groups, long[] dilation) {
+        return (Tensor) Dispatch.call(OP_CONV_TRANSPOSE2D, new Object[]{input, weight, bias, stride, padding, output_padding, groups, dilation});
     }
 
     /** {@code aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor} */

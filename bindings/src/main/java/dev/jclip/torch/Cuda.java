@@ -86,6 +86,17 @@ public final class Cuda {
         }
     }
 
+    /**
+     * Whether float32 convolutions (cuDNN) and matmuls (cuBLAS) may use TF32 tensor cores, as
+     * {@code torch.backends.cudnn.allow_tf32} / {@code torch.backends.cuda.matmul.allow_tf32}
+     * (PyTorch's defaults: true and false). Process-wide; harmless on a CPU build.
+     */
+    public static void allowTf32(boolean cudnn, boolean cublas) {
+        MemorySegment ctx = NativeApi._ZN2at13globalContextEv();
+        NativeApi._ZN2at7Context17setAllowTF32CuDNNEb(ctx, cudnn);
+        NativeApi._ZN2at7Context18setAllowTF32CuBLASEb(ctx, cublas);
+    }
+
     /** Makes {@code index} current until {@link Guard#close()} restores the previous device (libtorch's {@code CUDAGuard}). */
     public static Guard guard(int index) {
         requireDevice(index);

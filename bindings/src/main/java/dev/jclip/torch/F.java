@@ -22,6 +22,15 @@ public final class F {
         return conv2d(x, weight, bias, stride, padding, 1, 1);
     }
 
+    /**
+     * Transposed 2-d convolution ({@code torch.nn.functional.conv_transpose2d}); {@code weight} is
+     * [in, out / groups, kH, kW], bias may be null.
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding, long outputPadding, long groups) {
+        return Ops.convTranspose2d(x, weight, bias, new long[]{stride, stride}, new long[]{padding, padding},
+                new long[]{outputPadding, outputPadding}, groups, new long[]{1, 1});
+    }
+
     /** LayerNorm over the last {@code normalizedShape.length} dims (weight/bias may be null). */
     public static Tensor layerNorm(Tensor x, long[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         return Ops.layerNorm(x, normalizedShape, weight, bias, eps, true);

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * (the user's generator is not touched) and takes a few milliseconds.
  *
  * <p>The networks: conv2d -> conv2d (3x3, padding 1) with 2, 4 and 8 channels at strides 1 and
- * 2, the shape of the reported failure; and a tiny ModifiedResNet stem and bottleneck (3 -> 2
+ * 2, the shape of the reported failure, and the same with a transposed convolution second; and a tiny ModifiedResNet stem and bottleneck (3 -> 2
  * channel stride-2 stem, batch norm in training mode, ReLU, average pooling, 1x1 convolutions and
  * a downsample branch), the layers of the test model whose float32 gradients were wrong.
  */
@@ -59,6 +59,8 @@ final class GradientProbe {
                 long[][] shapes = {{2, c, 16, 16}, {c, c, 3, 3}, {c, c, 3, 3}};
                 results.add(compare("conv2d->conv2d " + c + " channels stride " + s, shapes, rnd,
                         p -> F.conv2d(F.conv2d(p[0], p[1], null, s, 1), p[2], null, s, 1)));
+                results.add(compare("conv2d->conv_transpose2d " + c + " channels stride " + s, shapes, rnd,
+                        p -> F.convTranspose2d(F.conv2d(p[0], p[1], null, s, 1), p[2], null, s, 1, s - 1, 1)));
             }
         }
         long[][] stem = {{2, 3, 32, 32}, {2, 3, 3, 3}, {2, 2, 3, 3}, {4, 2, 3, 3}, {4, 4, 1, 1}, {4, 4, 3, 3},

@@ -476,7 +476,16 @@ public final class Tensor implements AutoCloseable {
      */
     public Tensor pinned() {
         if (!device().equals(Device.CPU)) throw new TorchException("pinned() needs a CPU tensor, got " + describe());
-        return Ops.toCopy(this, null, null, LibTorch.get().isCudaBuild() && LibTorch.get().cudaDeviceCount() > 0 ? Boolean.TRUE : null, false, null);
+        if (!(LibTorch.get().isCudaBuild() && LibTorch.get().cudaDeviceCount() > 0)) return copy();
+        // empty(pin_memory=True) + copy_: _to_copy's own pin_memory argument is overridden for CPU -> CPU copies.
+        Tensor out = Ops.empty(shape(), dtype(), Device.CPU, Boolean.TRUE, null);
+        try {
+            out.copy_(this);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
     }
     public Tensor contiguous() { return Ops.contiguous(this, MemoryFormat.CONTIGUOUS); }
 

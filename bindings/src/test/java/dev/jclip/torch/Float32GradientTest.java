@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * float32 gradients equal float64 gradients (to float32 rounding) for the CPU kernels that oneDNN
- * may run: conv2d chains with 2-16 channels at strides 1 and 2, batch norm, pooling, and matmuls
+ * may run: conv2d and conv_transpose2d chains with 2-16 channels at strides 1 and 2, batch norm, pooling, and matmuls
  * of odd sizes. Everything goes through the public tensor API and {@link Tensor#backward()}, so
  * this checks whichever libtorch is loaded with {@link OneDnnGuard} as configured. With
  * {@code JCLIP_ONEDNN_GUARD=off} it fails on CPUs whose oneDNN gradients are wrong (docs/bindings.md).
@@ -25,11 +25,22 @@ class Float32GradientTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (int c : new int[]{2, 3, 4, 8, 16}) {
             for (int stride : new int[]{1, 2}) {
-                for (int hw : new int[]{16, 33}) {
-                    String name = "conv2d->conv2d " + c + " channels stride " + stride + " " + hw + "px";
-                    tests.add(DynamicTest.dynamicTest(name, () -> check(name, new long[][]{{2, c, hw, hw}, {c, c, 3, 3}, {c, c, 3, 3}, {c}},
-                            p -> F.conv2d(F.conv2d(p[0], p[1], p[3], stride, 1).relu(), p[2], null, stride, 1))));
-                }
+                String name = "conv2d->conv2d " + c + " channels stride " + stride;
+                // 33 px: odd, so that stride 2 leaves a remainder column
+                tests.add(DynamicTest.dynamicTest(name, () -> check(name, new long[][]{{2, c, 33, 33}, {c, c, 3, 3}, {c, c, 3, 3}, {c}},
+                        p -> F.conv2d(F.conv2d(p[0], p[1], p[3], stride, 1).relu(), p[2], null, stride, 1))));
+            }
+        }
+        return tests;
+    }
+
+    @TestFactory List<DynamicTest> convTransposeChains() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int c : new int[]{2, 4, 8, 16}) {
+            for (int stride : new int[]{1, 2}) {
+                String name = "conv2d->conv_transpose2d " + c + " channels stride " + stride;
+                tests.add(DynamicTest.dynamicTest(name, () -> check(name, new long[][]{{2, c, 18, 18}, {c, c, 3, 3}, {c, c, 3, 3}, {c}},
+                        p -> F.convTranspose2d(F.conv2d(p[0], p[1], null, stride, 1).relu(), p[2], p[3], stride, 1, stride - 1, 1))));
             }
         }
         return tests;

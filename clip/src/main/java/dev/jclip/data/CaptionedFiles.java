@@ -28,30 +28,40 @@ public final class CaptionedFiles implements ImageTextDataset {
     private final ClipPreprocess preprocess;
 
     public CaptionedFiles(List<Path> images, List<String> captions, int imageSize) {
+        this(images, captions, new ClipPreprocess(imageSize));
+    }
+
+    /** With a given transform (a fine-tuned checkpoint's own: {@code ImageTransform.preprocess(resolution)}). */
+    public CaptionedFiles(List<Path> images, List<String> captions, ClipPreprocess preprocess) {
         if (images.size() != captions.size()) throw new IllegalArgumentException(images.size() + " images but " + captions.size() + " captions");
         if (images.isEmpty()) throw new IllegalArgumentException("no image-caption pairs");
         this.images = List.copyOf(images);
         this.captions = List.copyOf(captions);
-        this.preprocess = new ClipPreprocess(imageSize);
+        this.preprocess = preprocess;
     }
 
     /** A folder of images with {@code .txt} captions, or a {@code .csv}/{@code .tsv} file. */
     public static CaptionedFiles open(Path source, int imageSize) {
-        if (Files.isDirectory(source)) return fromFolder(source, imageSize);
-        if (Files.isRegularFile(source)) return fromCsv(source, imageSize);
+        return open(source, new ClipPreprocess(imageSize));
+    }
+
+    /** As {@link #open(Path, int)}, images fed through {@code preprocess}. */
+    public static CaptionedFiles open(Path source, ClipPreprocess preprocess) {
+        if (Files.isDirectory(source)) return fromFolder(source, preprocess);
+        if (Files.isRegularFile(source)) return fromCsv(source, preprocess);
         throw new IllegalArgumentException("no such folder or CSV file: " + source);
     }
 
     /** Every (image, caption) pair of a {@link CaptionFolder}: an image with three caption lines gives three examples. */
-    static CaptionedFiles fromFolder(Path dir, int imageSize) {
+    static CaptionedFiles fromFolder(Path dir, ClipPreprocess preprocess) {
         CaptionFolder folder = CaptionFolder.scan(dir);
         int[] imageOf = folder.imageOfCaption();
         List<Path> imgs = new ArrayList<>(imageOf.length);
         for (int i : imageOf) imgs.add(folder.images().get(i));
-        return new CaptionedFiles(imgs, folder.captions(), imageSize);
+        return new CaptionedFiles(imgs, folder.captions(), preprocess);
     }
 
-    static CaptionedFiles fromCsv(Path file, int imageSize) {
+    static CaptionedFiles fromCsv(Path file, ClipPreprocess preprocess) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -73,7 +83,7 @@ public final class CaptionedFiles implements ImageTextDataset {
             imgs.add(base.resolve(f.get(ic)));
             caps.add(f.get(cc));
         }
-        return new CaptionedFiles(imgs, caps, imageSize);
+        return new CaptionedFiles(imgs, caps, preprocess);
     }
 
     private static int column(List<String> header, Path file, String... names) {
@@ -104,6 +114,25 @@ public final class CaptionedFiles implements ImageTextDataset {
     }
 
     @Override public int size() { return images.size(); }
+
+    /**
+     * A digest of the pairs (image paths and captions, in order) and their count, e.g.
+     * {@code 1200 pairs sha256:3f2a...}: what a resumed run compares to refuse changed data.
+     */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (int i = 0; i < images.size(); i++) {
+                md.update(images.get(i).toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(captions.get(i).getBytes(StandardCharsets.UTF_8));
+                md.update((byte) '\n');
+            }
+            return images.size() + " pairs sha256:" + java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override public int imageSize() { return preprocess.size(); }
 

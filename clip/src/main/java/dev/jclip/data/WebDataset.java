@@ -49,12 +49,17 @@ public final class WebDataset implements BatchSource {
      * @param shuffle     shuffle-buffer size per worker (0 or 1 = no shuffling)
      */
     public WebDataset(List<Path> shards, int imageSize, int batchSize, long seed, int rank, int worldSize, int workers, int shuffle) {
+        this(shards, new ClipPreprocess(imageSize), batchSize, seed, rank, worldSize, workers, shuffle);
+    }
+
+    /** As above, images fed through {@code preprocess} (a fine-tuned checkpoint's own transform). */
+    public WebDataset(List<Path> shards, ClipPreprocess preprocess, int batchSize, long seed, int rank, int worldSize, int workers, int shuffle) {
         if (shards.isEmpty()) throw new IllegalArgumentException("no shards given");
         if (worldSize < 1 || rank < 0 || rank >= worldSize || workers < 1 || batchSize < 1) {
             throw new IllegalArgumentException("bad rank " + rank + "/" + worldSize + ", workers " + workers + " or batch " + batchSize);
         }
         for (Path p : shards) if (!Files.isReadable(p)) throw new IllegalArgumentException("cannot read shard " + p);
-        this.preprocess = new ClipPreprocess(imageSize);
+        this.preprocess = preprocess;
         this.batchSize = batchSize;
         this.queue = new ArrayBlockingQueue<>(Math.max(4 * batchSize, 64));
         int globalWorkers = worldSize * workers;

@@ -9,7 +9,7 @@
  * ImageTextDataset pairs = CaptionedFiles.open(Path.of("pairs/"), 224);
  * }</pre>
  *
- * <p><b>May import:</b> {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image}, {@code dev.jclip.model} (and the JDK and this module's libraries); nothing above it.
+ * <p><b>May import:</b> {@code dev.jclip.progress}, {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image}, {@code dev.jclip.model} (and the JDK and this module's libraries); nothing above it.
  * {@code LayeringTest} enforces this list.
  */
 package dev.jclip.data;

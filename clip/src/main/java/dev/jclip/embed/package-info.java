@@ -11,7 +11,7 @@
  * float[][] txt = emb.embedTexts(List.of("a cat", "a dog"));
  * }</pre>
  *
- * <p><b>May import:</b> {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image},
+ * <p><b>May import:</b> {@code dev.jclip.progress}, {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image},
  * {@code dev.jclip.model}, {@code dev.jclip.data} (and the JDK and this module's libraries); nothing above it.
  * {@code LayeringTest} enforces this list.
  */

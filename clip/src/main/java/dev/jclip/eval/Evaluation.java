@@ -104,7 +104,7 @@ public final class Evaluation {
     private int batch = 64;
     private int topK = 5;
     private LinearProbe probe = new LinearProbe();
-    private boolean progress;
+    private dev.jclip.progress.ProgressListener progress = dev.jclip.progress.ProgressListener.NONE;
 
     public Evaluation(ContrastiveModel model, PromptTokenizer tokenizer) {
         this.model = model;
@@ -123,7 +123,8 @@ public final class Evaluation {
 
     public Evaluation probe(LinearProbe p) { this.probe = p; return this; }
 
-    public Evaluation showProgress(boolean on) { this.progress = on; return this; }
+    /** Reports embedding progress to {@code listener}. */
+    public Evaluation progress(dev.jclip.progress.ProgressListener listener) { this.progress = listener; return this; }
 
     /** Runs zero-shot on {@code test} and, when {@code train} is not null, the linear probe. */
     public Report run(String dataset, LabelledImages train, LabelledImages test) {
@@ -135,7 +136,7 @@ public final class Evaluation {
 
         t0 = System.nanoTime();
         ImageEmbedder emb = (preprocess == null ? new ImageEmbedder(model, batch) : new ImageEmbedder(model, preprocess, batch))
-                .showProgress(progress);
+                .progress(progress);
         ImageEmbedder.Result te = emb.embed(test);
         seconds.put("embed_test", (System.nanoTime() - t0) / 1e9);
         if (te.features().rows() == 0) throw new IllegalArgumentException(dataset + ": no test image could be read");

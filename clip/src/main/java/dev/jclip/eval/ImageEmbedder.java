@@ -11,9 +11,8 @@ import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import dev.jclip.progress.ProgressListener;
+import dev.jclip.progress.ProgressTracker;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ public final class ImageEmbedder {
     private final ContrastiveModel model;
     private final ClipPreprocess preprocess;
     private final int batch;
-    private boolean progress;
+    private ProgressListener progress = ProgressListener.NONE;
 
     public ImageEmbedder(ContrastiveModel model, int batch) {
         this(model, new ClipPreprocess(model.imageResolution()), batch);
@@ -58,8 +57,11 @@ public final class ImageEmbedder {
         this.batch = batch;
     }
 
-    /** Shows a progress bar on stderr for long runs. */
-    public ImageEmbedder showProgress(boolean on) { this.progress = on; return this; }
+    /** Reports images embedded so far to {@code listener} (the command line draws a bar or writes log lines). */
+    public ImageEmbedder progress(ProgressListener listener) {
+        this.progress = listener == null ? ProgressListener.NONE : listener;
+        return this;
+    }
 
     /** Embeds image files in order; bad files are skipped and reported in the result. */
     public Result embedFiles(List<Path> files) {
@@ -78,7 +80,7 @@ public final class ImageEmbedder {
 
     /** Embeds every item of {@code set} (decode failures skipped and reported). Preprocessing runs in parallel per batch. */
     public Result embed(LabelledImages set) {
-        Batcher b = new Batcher(set.size(), "embedding " + set.size() + " images");
+        Batcher b = new Batcher(set.size(), "embedding images");
         List<PreprocessBatch.Failure> failures = new ArrayList<>();
         List<Integer> kept = new ArrayList<>();
         for (int from = 0; from < set.size(); from = (int) Math.min((long) from + batch, set.size())) { // no int overflow for huge batches
@@ -120,12 +122,11 @@ public final class ImageEmbedder {
         private final int r = preprocess.size();
         private final float[] buf = new float[batch * preprocess.floatsPerImage()];
         private final List<float[]> out = new ArrayList<>();
-        private final ProgressBar bar;
+        private final ProgressTracker bar;
         private int filled, dim = -1, rows;
 
         Batcher(int total, String task) {
-            bar = progress && total > 0 ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                    .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build() : null;
+            bar = progress.track(task, "images", total, 0);
         }
 
         void add(float[] chw) {
@@ -142,13 +143,14 @@ public final class ImageEmbedder {
                 rows += f.rows();
                 out.add(f.data());
             }
-            if (bar != null) bar.stepBy(filled);
+            bar.advance(filled);
             filled = 0;
         }
 
         void finish(int skipped) {
             flush();
-            if (bar != null) { bar.stepBy(skipped); bar.close(); }
+            if (skipped > 0) bar.advance(skipped);
+            bar.close();
         }
 
         Features features() {

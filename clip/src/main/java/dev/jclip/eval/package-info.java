@@ -10,7 +10,7 @@
  * ZeroShotClassifier zs = ZeroShotClassifier.build(model, tokenizer, classes, PromptTemplates.single(), 256);
  * }</pre>
  *
- * <p><b>May import:</b> {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image}, {@code dev.jclip.model}, {@code dev.jclip.data} (and the JDK and this module's libraries); nothing above it.
+ * <p><b>May import:</b> {@code dev.jclip.progress}, {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image}, {@code dev.jclip.model}, {@code dev.jclip.data} (and the JDK and this module's libraries); nothing above it.
  * {@code LayeringTest} enforces this list.
  */
 package dev.jclip.eval;

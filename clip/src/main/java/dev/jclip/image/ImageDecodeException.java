@@ -21,9 +21,20 @@ public class ImageDecodeException extends RuntimeException {
     }
 
     public ImageDecodeException(String source, String reason, Throwable cause) {
-        super("cannot decode image " + source + ": " + reason, cause);
+        super(printable("cannot decode image " + source + ": " + reason), cause);
         this.source = source;
         this.reason = reason;
+    }
+
+    /** One printable line: control characters (a file name with a newline, decoder texts) shown escaped. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) b.append(c == '\n' ? "\\n" : String.format("\\x%02x", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     /** The file path or stream name that failed. */

@@ -77,7 +77,9 @@ public final class ImageDecoder {
         } catch (NoSuchFileException e) {
             throw new ImageDecodeException(file.toString(), "no such file", e);
         } catch (IOException | SecurityException e) {
-            throw new ImageDecodeException(file.toString(), "cannot read the file (" + e + ")", e);
+            throw new ImageDecodeException(file.toString(), "cannot read the file (" + (e instanceof java.nio.file.AccessDeniedException
+                    ? "permission denied" : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : String.valueOf(e.getMessage())) + ")", e);
         }
         return decode(bytes, file.toString());
     }
@@ -109,7 +111,9 @@ public final class ImageDecoder {
                 String fmt = reader.getFormatName().toLowerCase(Locale.ROOT);
                 // The header's size is checked before a pixel is decoded (decompression bombs).
                 try {
-                    ImageLimits.check(reader.getWidth(0), reader.getHeight(0), 4, "the " + fmt + " image");
+                    int w = reader.getWidth(0), h = reader.getHeight(0);
+                    ImageLimits.check(w, h, 4, "the " + fmt + " image");
+                    ImageLimits.checkDecodedBytes(w, h, decodedBytesPerPixel(reader), "the " + fmt + " image");
                 } catch (IllegalArgumentException tooLarge) {
                     throw new ImageDecodeException(name, tooLarge.getMessage());
                 }
@@ -143,12 +147,33 @@ public final class ImageDecoder {
     }
 
     /**
+     * About how many bytes a pixel costs while decoding: the raster the reader will allocate
+     * (its default destination type), plus, when that raster is not 8-bit interleaved (which
+     * {@link PilModes} adopts without a copy), jclip's copy and a possible ARGB conversion.
+     */
+    static long decodedBytesPerPixel(ImageReader reader) {
+        java.awt.image.SampleModel sm = null;
+        try {
+            Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(0);
+            if (types != null && types.hasNext()) sm = types.next().getSampleModel();
+        } catch (IOException | RuntimeException unknown) {
+            // fall back to a conservative guess below
+        }
+        if (sm == null) return 4 + 8;
+        int elementBytes = Math.max(1, java.awt.image.DataBuffer.getDataTypeSize(sm.getDataType()) / 8);
+        long raster = sm instanceof java.awt.image.ComponentSampleModel c ? (long) c.getNumBands() * elementBytes
+                : sm instanceof java.awt.image.MultiPixelPackedSampleModel ? 1 : elementBytes;
+        boolean adoptable = sm instanceof java.awt.image.PixelInterleavedSampleModel && sm.getDataType() == java.awt.image.DataBuffer.TYPE_BYTE;
+        return raster + (adoptable ? 0 : 8);
+    }
+
+    /**
      * Converts an image already in memory (e.g. from a service's own decoder) in the mode Pillow
      * would give it (RGB, RGBA, L, P...); no EXIF orientation is applied (there is no metadata).
      */
     public DecodedImage decode(java.awt.image.BufferedImage image, String name) {
         try {
-            return PilModes.fromBufferedImage(image, "bufferedimage");
+            return PilModes.fromBufferedImage(image, "bufferedimage", false); // the caller's image: copied, never adopted
         } catch (RuntimeException e) {
             throw new ImageDecodeException(name, "unsupported BufferedImage (" + e + ")", e);
         }
@@ -210,8 +235,9 @@ public final class ImageDecoder {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String m = t.getMessage();
-        return t == e ? String.valueOf(m) : e.getMessage() + ": " + m;
+        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        String top = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return t == e ? m : top + ": " + m;
     }
 
     private static String hexPrefix(byte[] b) {

@@ -17,8 +17,28 @@ public final class ImageLimits {
     public static final long PILLOW_MAX_IMAGE_PIXELS = 178_956_970L;
     /** The bound in force. */
     public static final long MAX_PIXELS = Long.getLong("jclip.maxImagePixels", PILLOW_MAX_IMAGE_PIXELS);
+    /**
+     * Bytes one decode may take (the decoder's raster plus jclip's copy where it cannot adopt the
+     * raster): 768 MiB by default, which admits 8-bit RGB and RGBA images up to the pixel limit
+     * (held once) and refuses, say, a 16-bit RGBA image of more than 48 M pixels. Override with
+     * {@code -Djclip.maxImageBytes=N}.
+     */
+    public static final long MAX_DECODED_BYTES = Long.getLong("jclip.maxImageBytes", 768L << 20);
 
     private ImageLimits() {}
+
+    /**
+     * Throws {@link IllegalArgumentException} when decoding {@code pixels} at about
+     * {@code bytesPerPixel} bytes each would exceed {@link #MAX_DECODED_BYTES}.
+     */
+    public static void checkDecodedBytes(long width, long height, long bytesPerPixel, String what) {
+        long bytes = width * height * bytesPerPixel; // width*height <= MAX_PIXELS was checked: no overflow
+        if (bytes > MAX_DECODED_BYTES) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s (%dx%d) would take about %,d MiB to decode (%d bytes a pixel), beyond the %,d MiB allowed (-Djclip.maxImageBytes raises it)",
+                    what, width, height, bytes >> 20, bytesPerPixel, MAX_DECODED_BYTES >> 20));
+        }
+    }
 
     /**
      * Throws {@link IllegalArgumentException} when a {@code width x height} image with

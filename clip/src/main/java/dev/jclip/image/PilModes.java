@@ -101,12 +101,20 @@ final class PilModes {
     }
 
     static DecodedImage fromBufferedImage(BufferedImage bi, String format) {
+        return fromBufferedImage(bi, format, true);
+    }
+
+    /**
+     * {@code owned}: the image was decoded here and is dropped afterwards, so its raster array may
+     * be adopted (and reordered) instead of copied; false for a caller's BufferedImage.
+     */
+    static DecodedImage fromBufferedImage(BufferedImage bi, String format, boolean owned) {
         int w = bi.getWidth();
         int h = bi.getHeight();
         ColorModel cm = bi.getColorModel();
         Raster r = bi.getRaster();
         if (cm instanceof IndexColorModel icm) {
-            return fromIndexed(icm, r, w, h, format);
+            return fromIndexed(icm, r, w, h, format, owned);
         }
         int csType = cm.getColorSpace().getType();
         int bands = r.getNumBands();
@@ -114,13 +122,13 @@ final class PilModes {
                 && r.getTransferType() != java.awt.image.DataBuffer.TYPE_FLOAT
                 && r.getTransferType() != java.awt.image.DataBuffer.TYPE_DOUBLE;
         if (plain && csType == ColorSpace.TYPE_GRAY && bands <= 2) {
-            return DecodedImage.of8(bands == 2 ? ImageMode.LA : ImageMode.L, w, h, toBytes(r, cm, bands));
+            return DecodedImage.of8(bands == 2 ? ImageMode.LA : ImageMode.L, w, h, toBytes(r, cm, bands, owned));
         }
         if (plain && csType == ColorSpace.TYPE_RGB && (bands == 3 || bands == 4)) {
-            return DecodedImage.of8(bands == 4 ? ImageMode.RGBA : ImageMode.RGB, w, h, toBytes(r, cm, bands));
+            return DecodedImage.of8(bands == 4 ? ImageMode.RGBA : ImageMode.RGB, w, h, toBytes(r, cm, bands, owned));
         }
         if (plain && csType == ColorSpace.TYPE_CMYK && bands == 4) {
-            return DecodedImage.of8(ImageMode.CMYK, w, h, toBytes(r, cm, 4));
+            return DecodedImage.of8(ImageMode.CMYK, w, h, toBytes(r, cm, 4, owned));
         }
         // anything else: let Java convert to sRGB (drops Pillow-exactness, keeps the pixels usable)
         boolean alpha = cm.hasAlpha();
@@ -138,9 +146,9 @@ final class PilModes {
         return DecodedImage.of8(alpha ? ImageMode.RGBA : ImageMode.RGB, w, h, px);
     }
 
-    private static DecodedImage fromIndexed(IndexColorModel icm, Raster r, int w, int h, String format) {
+    private static DecodedImage fromIndexed(IndexColorModel icm, Raster r, int w, int h, String format, boolean owned) {
         int n = icm.getMapSize();
-        byte[] idx = samples(r, 1, 0);
+        byte[] idx = samples(r, 1, 0, owned);
         byte[] pal = palette(icm);
         boolean blackWhite = n == 2 && isGrey(pal, 0, 0) && isGrey(pal, 1, 255);
         boolean identityRamp = true;
@@ -197,6 +205,14 @@ final class PilModes {
 
     /** The first {@code bands} bands, interleaved, each sample truncated to a byte after a right shift. */
     private static byte[] samples(Raster r, int bands, int shift) {
+        return samples(r, bands, shift, true);
+    }
+
+    private static byte[] samples(Raster r, int bands, int shift, boolean owned) {
+        if (shift == 0 && owned) {
+            byte[] own = adoptInterleaved(r, bands);
+            if (own != null) return own;
+        }
         int w = r.getWidth();
         int h = r.getHeight();
         byte[] out = new byte[w * h * bands];
@@ -210,6 +226,39 @@ final class PilModes {
             }
         }
         return out;
+    }
+
+    /**
+     * The decoder's own byte array when the raster already is Pillow's layout (8-bit samples,
+     * pixel-interleaved, rows back to back, bands in order; BGR(A)-ordered rasters, as JPEG gives,
+     * are reordered in place): a large image is then held once, not twice. The raster belongs to
+     * a BufferedImage that is dropped right after, so taking its array is safe. Null otherwise.
+     */
+    private static byte[] adoptInterleaved(Raster r, int bands) {
+        if (r.getNumBands() != bands || r.getMinX() != 0 || r.getMinY() != 0 || r.getParent() != null
+                || r.getSampleModelTranslateX() != 0 || r.getSampleModelTranslateY() != 0) return null;
+        if (!(r.getDataBuffer() instanceof java.awt.image.DataBufferByte db) || db.getNumBanks() != 1 || db.getOffset() != 0) return null;
+        if (!(r.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm)) return null;
+        long w = r.getWidth(), h = r.getHeight();
+        byte[] data = db.getData();
+        if (sm.getPixelStride() != bands || sm.getScanlineStride() != w * bands || data.length != w * h * bands) return null;
+        int[] off = sm.getBandOffsets();
+        boolean inOrder = true, reversed = bands >= 3;
+        for (int b = 0; b < bands; b++) {
+            inOrder &= off[b] == b;
+            reversed &= bands == 3 ? off[b] == 2 - b : b < 3 ? off[b] == 3 - b : off[b] == 0; // BGR or ABGR
+        }
+        if (inOrder) return data;
+        if (!reversed) return null;
+        if (bands == 3) {
+            for (int i = 0; i < data.length; i += 3) { byte t = data[i]; data[i] = data[i + 2]; data[i + 2] = t; }
+        } else { // ABGR -> RGBA
+            for (int i = 0; i < data.length; i += 4) {
+                byte a = data[i], bl = data[i + 1], g = data[i + 2], rd = data[i + 3];
+                data[i] = rd; data[i + 1] = g; data[i + 2] = bl; data[i + 3] = a;
+            }
+        }
+        return data;
     }
 
     /** High byte of each sample (Pillow's ";16B" unpackers keep the most significant byte). */
@@ -230,7 +279,13 @@ final class PilModes {
     }
 
     /** Per band: 8-bit as is, wider kept by high byte, narrower (packed 565 etc.) scaled to 0..255. */
-    private static byte[] toBytes(Raster r, ColorModel cm, int bands) {
+    private static byte[] toBytes(Raster r, ColorModel cm, int bands, boolean owned) {
+        boolean eightBit = owned;
+        for (int b = 0; b < bands; b++) eightBit &= cm.getComponentSize(b) == 8;
+        if (eightBit) {
+            byte[] own = adoptInterleaved(r, bands);
+            if (own != null) return own;
+        }
         int w = r.getWidth();
         int h = r.getHeight();
         byte[] out = new byte[w * h * bands];

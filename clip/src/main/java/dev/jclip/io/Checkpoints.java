@@ -113,7 +113,7 @@ public final class Checkpoints {
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file, "no such file");
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e, e);
+            throw new CheckpointException(file, "cannot read: " + MappedFile.reason(e), e);
         }
     }
 
@@ -121,7 +121,7 @@ public final class Checkpoints {
         try {
             return java.nio.file.Files.size(file);
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e, e);
+            throw new CheckpointException(file, "cannot read: " + MappedFile.reason(e), e);
         }
     }
 }

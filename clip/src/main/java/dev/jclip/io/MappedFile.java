@@ -23,7 +23,7 @@ final class MappedFile {
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file, "no such file");
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot map file: " + e, e);
+            throw new CheckpointException(file, "cannot map file: " + reason(e), e);
         }
     }
 
@@ -38,7 +38,7 @@ final class MappedFile {
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file, "no such file");
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
+            throw new CheckpointException(file, "cannot read: " + reason(e), e);
         }
         if (a.isDirectory()) throw new CheckpointException(file, "is a folder, not a checkpoint file");
         if (!a.isRegularFile())
@@ -55,5 +55,13 @@ final class MappedFile {
         MemorySegment copy = arena.allocate(Math.max(len, 1), 64).asSlice(0, len);
         copy.copyFrom(view);
         return copy;
+    }
+
+    /** An I/O failure as a reason without the path repeated ("no such file", "permission denied", ...). */
+    static String reason(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

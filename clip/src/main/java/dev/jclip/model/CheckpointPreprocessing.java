@@ -1,6 +1,8 @@
 package dev.jclip.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.image.ImageTransform;
 import dev.jclip.io.CheckpointFiles;
 
@@ -28,9 +30,20 @@ final class CheckpointPreprocessing {
 
     static ImageTransform transform(CheckpointFiles files, int resolution) {
         JsonNode p = files.preprocess();
+        if (files.layout() == CheckpointFiles.Layout.OPEN_CLIP_FOLDER) {
+            // open_clip: vision_cfg's image_mean/std/interpolation/resize_mode, overridden by preprocess_cfg
+            ObjectNode merged = JsonNodeFactory.instance.objectNode();
+            JsonNode v = files.config().path("vision_cfg");
+            for (String[] f : new String[][]{{"image_mean", "mean"}, {"image_std", "std"}, {"interpolation", "interpolation"},
+                    {"resize_mode", "resize_mode"}}) {
+                if (v.hasNonNull(f[0])) merged.set(f[1], v.get(f[0]));
+            }
+            if (p != null) p.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+            if (merged.isEmpty()) return ImageTransform.clip();
+            return openClip(merged, files.configFile().getFileName() + " (preprocess_cfg, vision_cfg)", resolution);
+        }
         if (p == null) return ImageTransform.fromMetadata(files.metadata(), files.path().toString());
-        String src = String.valueOf(files.preprocessFile().getFileName());
-        return files.layout() == CheckpointFiles.Layout.HF_FOLDER ? hf(p, src, resolution) : openClip(p, src + " (preprocess_cfg)", resolution);
+        return hf(p, String.valueOf(files.preprocessFile().getFileName()), resolution);
     }
 
     private static ImageTransform hf(JsonNode p, String src, int resolution) {

@@ -89,7 +89,7 @@ public final class BpeVocabulary {
         try (InputStream in = Files.newInputStream(file)) {
             return fromOpenAi(in, file.toString(), OPENAI_MERGES);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read BPE merges " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read BPE merges " + file + ": " + reason(e), e);
         }
     }
 
@@ -134,13 +134,13 @@ public final class BpeVocabulary {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(vocabJson + ": not valid JSON: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + vocabJson + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + vocabJson + ": " + reason(e), e);
         }
         String text;
         try (InputStream in = Files.newInputStream(mergesTxt)) {
             text = readText(in, mergesTxt.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + mergesTxt + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + mergesTxt + ": " + reason(e), e);
         }
         return fromHuggingFace(root, vocabJson.toString(), parseMerges(text, mergesTxt.toString()), vocabJson + " + " + mergesTxt);
     }
@@ -338,5 +338,13 @@ public final class BpeVocabulary {
 
     int byteEndId(int b) {
         return byteEndIds[b];
+    }
+
+    /** An I/O failure as a reason without the path repeated ("no such file", "permission denied", ...). */
+    private static String reason(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.FashionMnist;
 import dev.jclip.data.ShapesDataset;
+import dev.jclip.image.ClipPreprocess;
+import dev.jclip.progress.ProgressListener;
 import dev.jclip.model.ClipArchitecture;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.Device;
@@ -57,12 +59,16 @@ public final class Recipes {
     }
 
     /**
-     * Zero-shot on the shapes: held-out combinations, seen ones, chance = 1 / classes; and the mean
-     * cosine similarity of each class's images (rows, named {@code rows}: "* " marks a held-out
-     * class) to each class prompt (columns, named {@code classes}).
+     * A matrix for a heatmap: {@code values[row][column]} with their labels and a title (the
+     * command line draws it; the library has no plotting).
      */
-    public record ShapesScore(double heldoutTop1, double seenTop1, double chance, double[][] similarity,
-                              List<String> rows, List<String> classes) {}
+    public record SimilarityMap(double[][] values, List<String> rows, List<String> columns, String title) {}
+
+    /**
+     * Zero-shot on the shapes: held-out combinations, seen ones, chance = 1 / classes; and the mean
+     * cosine similarity of each class's images (rows, "* " marks a held-out class) to each class prompt.
+     */
+    public record ShapesScore(double heldoutTop1, double seenTop1, double chance, SimilarityMap similarity) {}
 
     /**
      * Classifies {@code heldout} images of the held-out combinations and {@code seen} images of
@@ -70,11 +76,17 @@ public final class Recipes {
      */
     public static ShapesScore evaluateShapes(ContrastiveModel model, Function<List<String>, Tensor> tokenize, int imageSize,
                                              int heldout, int seen, Device device) {
+        return evaluateShapes(model, tokenize, imageSize, heldout, seen, device, ProgressListener.NONE);
+    }
+
+    /** As above, with progress reported to {@code progress} (the shapes are drawn at the model's size: no transform). */
+    public static ShapesScore evaluateShapes(ContrastiveModel model, Function<List<String>, Tensor> tokenize, int imageSize,
+                                             int heldout, int seen, Device device, ProgressListener progress) {
         List<String> names = new ArrayList<>();
         for (int k = 0; k < ShapesDataset.classCount(); k++) names.add(ShapesDataset.className(k));
         try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, names, SHAPES_PROMPTS, device)) {
-            ZeroShotEval.Result h = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.HELDOUT, heldout, 1), 250);
-            ZeroShotEval.Result s = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.SEEN, seen, 1), 250);
+            ZeroShotEval.Result h = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.HELDOUT, heldout, 1), 250, progress);
+            ZeroShotEval.Result s = zs.evaluate(new ShapesDataset(imageSize, ShapesDataset.Split.SEEN, seen, 1), 250, progress);
             int c = names.size();
             double[][] sim = new double[c][c];
             for (int i = 0; i < c; i++) sim[i] = (h.perClassCount()[i] > 0 ? h : s).meanSimilarity()[i];
@@ -83,20 +95,35 @@ public final class Recipes {
                 boolean held = ShapesDataset.isHeldOut(k / ShapesDataset.SHAPES.size(), k % ShapesDataset.SHAPES.size());
                 rows.add((held ? "* " : "") + names.get(k));
             }
-            return new ShapesScore(h.top1(), s.top1(), 1.0 / c, sim, List.copyOf(rows), List.copyOf(names));
+            return new ShapesScore(h.top1(), s.top1(), 1.0 / c, new SimilarityMap(sim, List.copyOf(rows), List.copyOf(names),
+                    "images (rows, * = held out) vs class prompts: mean cosine"));
         }
     }
 
     /**
      * Fashion-MNIST zero-shot top-1 on the 10,000 test images, with the data set's class names,
      * templates and transform (the same ones {@code clip eval --dataset fashion-mnist} uses);
-     * {@link ZeroShotEval.Result#meanSimilarity()} rows and columns are {@link FashionMnist#CLASSES}.
+     * {@link #fashionSimilarity} turns its mean similarities into a heatmap's matrix.
      */
     public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
                                                      int imageSize, Device device) {
-        var test = FashionMnist.load(dir, FashionMnist.Split.TEST).captioned(FashionMnist.TRANSFORM.preprocess(imageSize), 0);
+        return evaluateFashion(model, tokenize, dir, FashionMnist.TRANSFORM.preprocess(imageSize), device, ProgressListener.NONE);
+    }
+
+    /** The mean cosine similarity of each class's test images (rows) to each class's prompts. */
+    public static SimilarityMap fashionSimilarity(ZeroShotEval.Result r) {
+        return new SimilarityMap(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES, "test images (rows) vs class prompts: mean cosine");
+    }
+
+    /**
+     * As above with a given transform (a fine-tuned model's own, which may not be the data set's
+     * padding) and progress reported to {@code progress}.
+     */
+    public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
+                                                     ClipPreprocess preprocess, Device device, ProgressListener progress) {
+        var test = FashionMnist.load(dir, FashionMnist.Split.TEST).captioned(preprocess, 0);
         try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, FashionMnist.TEMPLATES, device)) {
-            return zs.evaluate(test, 500);
+            return zs.evaluate(test, 500, progress);
         }
     }
 

@@ -31,7 +31,8 @@ import java.util.Map;
  *   <li>{@code train_state.json}: step, seed, the training config and what the caller adds.</li>
  * </ul>
  * Each file is written to a temporary file in the folder and renamed; the step is stored in all
- * three so that a set torn by a crash between renames is detected on resume.
+ * three so that a set torn by a crash between renames is detected on resume. {@link RunFolder}
+ * commits the three as one unit (a step folder and a pointer).
  *
  * <pre>{@code
  * TrainCheckpoint.save(dir, trainer, configJson, "{\"type\":\"bytes\"}", extraJson);
@@ -101,9 +102,11 @@ public final class TrainCheckpoint {
     /**
      * Loads weights, optimizer and scaler state into {@code trainer} (built with the same model
      * architecture and config) and sets its step; returns the step. Throws
-     * {@link CheckpointException} naming the file on a missing or mismatched entry.
+     * {@link CheckpointException} naming the file on a missing or mismatched entry. {@code dir} is a
+     * checkpoint folder, or a run folder whose pointer names one ({@link RunFolder}).
      */
     public static long resume(Path dir, Trainer trainer) {
+        dir = RunFolder.checkpointDir(dir);
         JsonNode json = readJson(dir.resolve(JSON_FILE));
         long step = json.path("step").asLong(-1);
         if (step < 0) throw new CheckpointException(dir.resolve(JSON_FILE), "no 'step' field");

@@ -9,7 +9,7 @@ import dev.jclip.torch.Device;
  * TrainConfig cfg = TrainConfig.defaults(1000).withLr(1e-3).withPrecision(Precision.BF16);
  * }</pre>
  *
- * @param steps          optimizer steps in the whole run
+ * @param steps          optimizer steps in the whole run (0: none, the checkpoint is saved as it is)
  * @param batchSize      examples per optimizer step (on this rank)
  * @param accumSteps     micro-batches per step (gradient accumulation; must divide batchSize)
  * @param lr             peak learning rate
@@ -24,7 +24,8 @@ import dev.jclip.torch.Device;
 public record TrainConfig(int steps, int batchSize, int accumSteps, double lr, int warmup, AdamW.Options adam,
                           double gradClipNorm, double labelSmoothing, Precision precision, long seed, Device device) {
     public TrainConfig {
-        if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        // 0 steps: a fine-tuning run that only re-saves its initial checkpoint in the training format.
+        if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         if (batchSize < 1 || accumSteps < 1 || batchSize % accumSteps != 0) {
             throw new IllegalArgumentException("batch size " + batchSize + " must be a positive multiple of accumulation steps " + accumSteps);
         }
@@ -48,5 +49,5 @@ public record TrainConfig(int steps, int batchSize, int accumSteps, double lr, i
     public TrainConfig withSeed(long v) { return new TrainConfig(steps, batchSize, accumSteps, lr, warmup, adam, gradClipNorm, labelSmoothing, precision, v, device); }
     public TrainConfig withDevice(Device v) { return new TrainConfig(steps, batchSize, accumSteps, lr, warmup, adam, gradClipNorm, labelSmoothing, precision, seed, v); }
 
-    public CosineSchedule schedule() { return new CosineSchedule(lr, warmup, steps); }
+    public CosineSchedule schedule() { return new CosineSchedule(lr, warmup, Math.max(1, steps)); }
 }

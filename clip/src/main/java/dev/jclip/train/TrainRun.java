@@ -6,9 +6,8 @@ import dev.jclip.dist.ProcessGroup;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import dev.jclip.progress.ProgressListener;
+import dev.jclip.progress.ProgressTracker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,17 +15,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The outer loop of a run: steps from the trainer's current step to the config's total, a
- * progress bar (loss, lr, samples/s, ETA), metrics as JSON lines in {@code OUT/metrics.jsonl},
- * a checkpoint every {@code checkpointEvery} steps and at the end (the command line draws the
- * loss curve from the metrics file afterwards).
- * In a data-parallel job ({@link Trainer#distribute}) only rank 0 writes (metrics, checkpoints,
- * and plain log lines instead of the bar, which a launcher's line prefixes would garble);
- * all ranks meet at a barrier after each checkpoint, so none runs ahead of a checkpoint it might
- * have to resume from; samples/s count the global batch.
+ * The outer loop of a run: steps from the trainer's current step to the config's total, progress
+ * reports (step, loss, lr, samples/s, ETA) to a {@link ProgressListener}, metrics as JSON lines in
+ * {@code OUT/metrics.jsonl}, a checkpoint committed as one unit ({@link RunFolder}) every
+ * {@code checkpointEvery} steps and at the end; the command line draws the loss curve from
+ * the metrics file afterwards. In a data-parallel job
+ * ({@link Trainer#distribute}) only rank 0 writes and reports; all ranks meet at a barrier after
+ * each checkpoint, so none runs ahead of a checkpoint it might have to resume from; samples/s
+ * count the global batch.
  *
  * <pre>{@code
- * TrainRun.Summary s = new TrainRun(out, 100, 10, configJson, "{\"type\":\"bytes\"}").run(trainer, loader, 0);
+ * TrainRun.Summary s = new TrainRun(out, 100, 10, configJson, "{\"type\":\"bytes\"}").progress(listener).run(trainer, loader, 0);
  * }</pre>
  */
 public final class TrainRun {
@@ -38,9 +37,10 @@ public final class TrainRun {
     private final int logEvery;
     private final String modelConfigJson;
     private final String tokenizerJson;
-    private boolean progress = true;
+    private ProgressListener progress = ProgressListener.NONE;
     private boolean annealInTime;
     private final java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    private ObjectNode extra;
 
     public TrainRun(Path out, int checkpointEvery, int logEvery, String modelConfigJson, String tokenizerJson) {
         if (checkpointEvery < 0 || logEvery < 1) throw new IllegalArgumentException("checkpoint interval must be >= 0 and log interval >= 1");
@@ -61,8 +61,17 @@ public final class TrainRun {
      */
     public TrainRun annealInTime() { annealInTime = true; return this; }
 
-    /** Turns the progress bar off (tests, logs). */
-    public TrainRun quiet() { progress = false; return this; }
+    /** Reports no progress (the default). */
+    public TrainRun quiet() { progress = ProgressListener.NONE; return this; }
+
+    /** Reports each step (and notes such as a stop by signal) to {@code listener}; rank 0 only in a data-parallel job. */
+    public TrainRun progress(ProgressListener listener) {
+        progress = listener == null ? ProgressListener.NONE : listener;
+        return this;
+    }
+
+    /** A JSON object stored under {@code extra} in every checkpoint's {@code train_state.json} (e.g. the run's settings). */
+    public TrainRun extra(ObjectNode extra) { this.extra = extra; return this; }
 
     /**
      * Trains until the config's step count, or until {@code maxSeconds} (0 = no limit) have
@@ -86,14 +95,13 @@ public final class TrainRun {
         boolean byTime = false;
         // Single process only: ranks' clocks differ, so a time-driven lr would let their weights drift apart.
         if (annealInTime && maxSeconds > 0 && pg == null) trainer.scheduleProgressFloor(() -> (System.nanoTime() - t0) / 1e9 / maxSeconds);
-        boolean lines = progress && main && pg != null;
-        if (lines) {
-            System.err.printf("data-parallel: %d ranks x batch %d = global batch %d, %s loss, %d gradient buckets%n", trainer.worldSize(),
+        ProgressListener report = main ? progress : ProgressListener.NONE;
+        if (pg != null) {
+            report.note(String.format("data-parallel: %d ranks x batch %d = global batch %d, %s loss, %d gradient buckets", trainer.worldSize(),
                     trainer.config().batchSize(), globalBatch, trainer.parallel().mode().name().toLowerCase(java.util.Locale.ROOT),
-                    trainer.parallel().bucketCount());
+                    trainer.parallel().bucketCount()));
         }
-        ProgressBar bar = progress && main && pg == null ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500).setMaxRenderedLength(120).startsFrom(start, java.time.Duration.ZERO).build() : null;
+        ProgressTracker bar = report.track("train", "steps", total, start);
         // SIGTERM / Ctrl-C: let the current step finish and save, instead of exiting the JVM while
         // libtorch runs native code on this thread (which can crash in libtorch's teardown).
         java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
@@ -111,10 +119,10 @@ public final class TrainRun {
                 if (stopRequested.get() && pg == null) { interrupted = true; break; }
                 long ts = System.nanoTime();
                 long next = trainer.step() + 1;
-                // Scalars are read back only on logging steps (and for the bar about twice a second):
+                // Scalars are read back only on logging steps (and for progress reports about twice a second):
                 // every read makes the host wait for the GPU.
                 boolean logStep = next % logEvery == 0 || next == total || next == start + 1;
-                boolean observe = logStep || (bar != null && System.nanoTime() - lastObserved > 500_000_000L);
+                boolean observe = logStep || (report != ProgressListener.NONE && System.nanoTime() - lastObserved > 500_000_000L);
                 Trainer.StepResult r = trainer.train(data.next(), observe);
                 if (observe) lastObserved = System.nanoTime();
                 double dt = (System.nanoTime() - ts) / 1e9;
@@ -125,21 +133,19 @@ public final class TrainRun {
                     ObjectNode rec = MetricsLog.of(r, globalBatch / dt);
                     rec.put("elapsed_s", Math.round(elapsed * 10) / 10.0);
                     log.write(rec);
-                    if (lines) System.err.printf("step %d/%d loss %.4f lr %.2e %.1f samples/s%n", r.step(), total, r.loss(), r.lr(), rate);
                 }
-                if (bar != null) {
-                    bar.stepTo(trainer.step());
-                    bar.setExtraMessage(String.format(" loss %.4f lr %.2e %.0f samples/s", lastLoss, r.lr(), rate));
-                }
+                // Progress is reported on observed steps only (their loss is real; the others' was not read back).
+                if (r.observed()) bar.to(trainer.step(), String.format(java.util.Locale.ROOT, "loss %.4f lr %.2e %.1f samples/s", r.loss(), r.lr(), rate));
                 if (checkpointEvery > 0 && trainer.step() % checkpointEvery == 0 && trainer.step() < total) save(trainer, pg);
                 if (maxSeconds > 0 && trainer.step() < total && agreed(pg, elapsed > maxSeconds, trainer.config().device())) { byTime = true; break; }
             }
         } finally {
-            if (bar != null) bar.close();
+            bar.close();
         }
         try {
             save(trainer, pg);
             if (interrupted) {
+                // The signal's note goes to stderr whatever the listener: the user must learn how to continue.
                 System.err.println("jclip: stopped by a signal after step " + trainer.step() + "; checkpoint saved in " + out
                         + " (continue with --resume)");
             }
@@ -153,7 +159,7 @@ public final class TrainRun {
 
     /** Rank 0 writes; then everyone waits for it, so a resume on any rank finds the whole set. */
     private void save(Trainer trainer, ProcessGroup pg) {
-        if (pg == null || pg.isMain()) TrainCheckpoint.save(out, trainer, modelConfigJson, tokenizerJson, metadata, null);
+        if (pg == null || pg.isMain()) new RunFolder(out).commit(trainer, modelConfigJson, tokenizerJson, metadata, extra);
         if (pg != null) pg.barrier();
     }
 

@@ -126,14 +126,27 @@ public final class Trainer implements AutoCloseable {
         if (batch.count() != config.batchSize()) {
             throw new IllegalArgumentException("batch holds " + batch.count() + " examples, the config says " + config.batchSize());
         }
+        try (Scope s = Scope.open()) {
+            Tensor images = batch.images(config.device());
+            Tensor tokens = toDevice(tokenize.apply(batch.captions()), config.device());
+            return train(images, tokens, observe);
+        }
+    }
+
+    /**
+     * One optimizer step on images {@code [B, 3, H, W]} and token ids {@code [B, L]} already on the
+     * training device (e.g. copied there asynchronously from pinned memory); see {@link #train(Batch, boolean)}.
+     */
+    public StepResult train(Tensor images, Tensor tokens, boolean observe) {
+        if (images.size(0) != config.batchSize() || tokens.size(0) != config.batchSize()) {
+            throw new IllegalArgumentException("images " + images.describe() + " and tokens " + tokens.describe() + " must hold "
+                    + config.batchSize() + " examples (the config's batch size)");
+        }
         Torch.manualSeed(config.seed() + step);
         model.train(true);
         int micro = config.batchSize() / config.accumSteps();
         double lossSum = 0;
-        Tensor lossAcc = null; // summed on the device when not observed
         try (Scope s = Scope.open()) {
-            Tensor images = batch.images(config.device());
-            Tensor tokens = toDevice(tokenize.apply(batch.captions()), config.device());
             for (int m = 0; m < config.accumSteps(); m++) {
                 try (Scope ms = Scope.open()) {
                     Tensor x = config.accumSteps() == 1 ? images : images.narrow(0, (long) m * micro, micro);
@@ -149,7 +162,6 @@ public final class Trainer implements AutoCloseable {
                     }
                     loss = loss.to(DType.F32);
                     if (observe) lossSum += loss.item();
-                    else lossAcc = lossAcc == null ? loss.detach() : lossAcc.add(loss.detach());
                     Tensor back = config.accumSteps() == 1 ? loss : loss.div(config.accumSteps());
                     if (scaler != null) back = back.mul(scaler.scaleTensor());
                     back.backward();

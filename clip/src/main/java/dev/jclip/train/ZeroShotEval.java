@@ -59,19 +59,27 @@ public final class ZeroShotEval implements AutoCloseable {
 
     /** Evaluates every example of {@code data} (labels must be class indices). */
     public Result evaluate(ImageTextDataset data, int batchSize) {
+        return evaluate(data, batchSize, dev.jclip.progress.ProgressListener.NONE);
+    }
+
+    /** As {@link #evaluate(ImageTextDataset, int)}, reporting the images done to {@code progress}. */
+    public Result evaluate(ImageTextDataset data, int batchSize, dev.jclip.progress.ProgressListener progress) {
         int bs = Math.min(batchSize, data.size());
         int classes = classifier.classes().size();
         double[][] sim = new double[classes][classes];
         long[] count = new long[classes], right = new long[classes];
         long correct = 0, total = 0;
         model.train(false);
-        for (int start = 0; start < data.size(); start += bs) {
-            // Examples are prepared in parallel (common pool), in index order.
-            List<dev.jclip.data.Example> ex = java.util.stream.IntStream.range(start, Math.min(data.size(), start + bs))
-                    .parallel().mapToObj(data::get).toList();
-            Batch batch = Batch.of(ex, data.imageSize());
-            correct += score(batch, sim, count, right);
-            total += batch.count();
+        try (dev.jclip.progress.ProgressTracker bar = progress.track("zero-shot eval", "images", data.size(), 0)) {
+            for (int start = 0; start < data.size(); start += bs) {
+                // Examples are prepared in parallel (common pool), in index order.
+                List<dev.jclip.data.Example> ex = java.util.stream.IntStream.range(start, Math.min(data.size(), start + bs))
+                        .parallel().mapToObj(data::get).toList();
+                Batch batch = Batch.of(ex, data.imageSize());
+                correct += score(batch, sim, count, right);
+                total += batch.count();
+                bar.to(total, String.format(java.util.Locale.ROOT, "top-1 so far %.2f %%", 100.0 * correct / total));
+            }
         }
         for (int i = 0; i < classes; i++) for (int j = 0; j < classes; j++) if (count[i] > 0) sim[i][j] /= count[i];
         return new Result((double) correct / total, correct, total, sim, count, right);

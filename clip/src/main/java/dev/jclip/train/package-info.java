@@ -12,7 +12,7 @@
  * }
  * }</pre>
  *
- * <p><b>May import:</b> {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image}, {@code dev.jclip.model}, {@code dev.jclip.data}, {@code dev.jclip.dist}, {@code dev.jclip.eval} (and the JDK and this module's libraries); nothing above it.
+ * <p><b>May import:</b> {@code dev.jclip.progress}, {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image}, {@code dev.jclip.model}, {@code dev.jclip.data}, {@code dev.jclip.dist}, {@code dev.jclip.eval} (and the JDK and this module's libraries); nothing above it.
  * {@code LayeringTest} enforces this list.
  */
 package dev.jclip.train;

@@ -34,6 +34,26 @@ class CraftedImagesTest {
         assertFalse(e.getMessage().contains("\n"));
     }
 
+    @Test void imageUnderThePixelLimitButTooLargeToDecodeIsRefused() throws IOException {
+        // 8000x8000 16-bit RGBA: 64 M pixels (under Pillow's limit) but 8 bytes a sample-set plus a copy.
+        Path f = dir.resolve("deep.png");
+        byte[] png = png(8000, 8000, new byte[]{0x78, (byte) 0x9c, 3, 0, 0, 0, 0, 1}, true);
+        png[8 + 8 + 8] = 16; // bit depth
+        png[8 + 8 + 9] = 6;  // colour type RGBA
+        fixIhdrCrc(png);
+        Files.write(f, png);
+        long before = PeakRss.reset();
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageDecoder.defaults().decode(f));
+        PeakRss.assertGrowthBelow(before, 128L << 20, "deep.png");
+        assertTrue(e.getMessage().contains("deep.png") && e.getMessage().contains("jclip.maxImageBytes"), e.getMessage());
+    }
+
+    private static void fixIhdrCrc(byte[] png) {
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        ByteBuffer.wrap(png, 29, 4).putInt((int) crc.getValue());
+    }
+
     @Test void stripWhoseResizeWouldOverflowIsSkippedAndTheBatchGoesOn() throws IOException {
         BufferedImage strip = new BufferedImage(1, 100_000, BufferedImage.TYPE_BYTE_GRAY);
         Path bad = dir.resolve("strip.png"), good1 = dir.resolve("a.png"), good2 = dir.resolve("b.png");

@@ -26,6 +26,16 @@ public final class PeakRss {
         }
     }
 
+    /** Bytes the peak grew over {@code before} since {@link #reset()}, or -1 when unsupported. */
+    public static long peakSince(long before) {
+        if (before < 0) return -1;
+        try {
+            return field("VmHWM:") - before;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Asserts that the peak since {@link #reset()} grew less than {@code bound} bytes over {@code before}. */
     public static void assertGrowthBelow(long before, long bound, String what) {
         if (before < 0) return;

@@ -11,7 +11,7 @@
  * }
  * }</pre>
  *
- * <p><b>May import:</b> {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image},
+ * <p><b>May import:</b> {@code dev.jclip.progress}, {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image},
  * {@code dev.jclip.model}, {@code dev.jclip.data}, {@code dev.jclip.embed} (and the JDK and Lucene); nothing above it.
  * {@code LayeringTest} enforces this list.
  */

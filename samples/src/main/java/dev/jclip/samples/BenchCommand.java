@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks (ops, tokenize, load, dist, infer).",
         subcommands = {
                 BenchOpsCommand.class,
+                BenchConvGuardCommand.class,
                 LoadBenchCommand.class,
                 BenchTokenizeCommand.class,
                 BenchDistCommand.class,

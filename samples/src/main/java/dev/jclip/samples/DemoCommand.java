@@ -1,6 +1,8 @@
 package dev.jclip.samples;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.train.TrainJob;
+import dev.jclip.train.TrainOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,42 +14,27 @@ import java.util.concurrent.Callable;
  * reports zero-shot top-1 on held-out colour-shape combinations and on seen ones, against chance.
  * The last line printed is one JSON object.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Train a small CLIP on synthetic shapes (CPU, minutes), report zero-shot top-1 on held-out and seen "
                 + "colour-shape combinations; writes the checkpoint, loss curve and similarity heatmap. Last line: JSON.")
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "demo-out", description = "output folder (default ${DEFAULT-VALUE})") Path out;
-    @Option(names = "--steps", defaultValue = "500") int steps;
-    @Option(names = "--batch", defaultValue = "64") int batch;
-    @Option(names = "--lr", defaultValue = "2e-3") double lr;
-    @Option(names = "--precision", defaultValue = "fp32") String precision;
+    @Option(names = "--out", defaultValue = "demo-out", description = "output folder (a previous demo there is replaced)") Path out;
+    @Option(names = "--steps", defaultValue = "500", description = "optimizer steps") int steps;
+    @Option(names = "--batch", defaultValue = "64", description = "examples per step") int batch;
+    @Option(names = "--lr", defaultValue = "2e-3", description = "peak learning rate") double lr;
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 | bf16 | fp16") String precision;
     @Option(names = "--max-minutes", defaultValue = "8", description = "training time cap, so the demo stays under 10 minutes") double maxMinutes;
-    @Option(names = "--seed", defaultValue = "0") long seed;
-    @Option(names = "--no-progress") boolean noProgress;
+    @Option(names = "--seed", defaultValue = "0", description = "seed of initialisation and data") long seed;
+    @Option(names = "--progress", defaultValue = "auto", description = "auto (a bar on a terminal, lines in a log) | bar | lines | none") String progress;
+    @Option(names = "--no-progress", description = "same as --progress none") boolean noProgress;
 
     @Override public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        TrainCommand t = new TrainCommand();
-        t.data = "synthetic";
-        t.model = "shapes";
-        t.precision = precision;
-        t.batch = batch;
-        t.accum = 1;
-        t.steps = steps;
-        t.lr = lr;
-        t.warmup = Math.max(1, steps / 20);
-        t.wd = 0.1;
-        t.gradClip = 1.0;
-        t.labelSmoothing = 0.0;
-        t.seed = seed;
-        t.workers = 1;
-        t.out = out;
-        t.checkpointEvery = 0;
-        t.logEvery = 5;
-        t.maxMinutes = maxMinutes;
-        t.device = "cpu";
-        t.noProgress = noProgress;
-        TrainCommand.Result r = t.run();
+        TrainJob.Result r = new TrainJob(new TrainOptions().data("synthetic").model("shapes").out(out).overwrite(holdsDemo(out))
+                .steps(steps).batch(batch).lr(lr).weightDecay(0.1).precision(precision).seed(seed)
+                .checkpointEvery(0).logEvery(5).maxMinutes(maxMinutes)
+                .progress(ConsoleProgress.create(noProgress ? "none" : progress, "10s"))).run();
+        RunPictures.draw(r, out);
         ObjectNode rep = r.report();
         double secs = (System.nanoTime() - t0) / 1e9;
         System.err.printf("trained %d steps in %.0f s (%.0f samples/s)%s%n", rep.get("steps").asLong(), r.summary().seconds(),
@@ -63,6 +50,14 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+
+    /** A second demo replaces the first; any other run in --out is refused (by the job) rather than deleted. */
+    private static boolean holdsDemo(Path out) {
+        var state = new dev.jclip.train.RunFolder(out).latestState();
+        if (state == null) return new dev.jclip.train.RunFolder(out).runFiles().isEmpty();
+        var s = state.path("extra").path(dev.jclip.train.RunSettings.KEY);
+        return s.path("--data").asText().equals("synthetic") && s.path("--model").asText().startsWith("shapes ");
+    }
 
     private static double round(double v) { return Math.round(v * 10000) / 10000.0; }
 }

@@ -108,7 +108,7 @@ public final class EvalCommand implements Callable<Integer> {
                 }
             }
             if (limit != null) testSet = Subset.head(testSet, limit);
-            Evaluation ev = new Evaluation(m.model(), m.promptTokenizer()).batch(batch).topK(top).showProgress(true)
+            Evaluation ev = new Evaluation(m.model(), m.promptTokenizer()).batch(batch).topK(top).progress(ConsoleProgress.create("auto", "10s"))
                     .probe(new LinearProbe().sweep(1e-6, 1e6, cSteps)).preprocess(m.preprocess());
             if (templates != null) ev.templates(PromptTemplates.read(templates));
             else if (data.dataset != null) ev.templates(PromptTemplates.of(FashionMnist.TEMPLATES));
@@ -123,7 +123,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private int retrieval(EvalModel m) {
         CaptionFolder pairs = CaptionFolder.scan(data.captions);
-        ImageEmbedder.Result img = new ImageEmbedder(m.model(), m.preprocess(), batch).showProgress(true).embedFiles(pairs.images());
+        ImageEmbedder.Result img = new ImageEmbedder(m.model(), m.preprocess(), batch).progress(ConsoleProgress.create("auto", "10s")).embedFiles(pairs.images());
         for (PreprocessBatch.Failure f : img.failures()) System.err.println("skipped " + f.file() + ": " + f.reason());
         if (img.features().rows() == 0) throw new IllegalArgumentException(data.captions + ": no image could be read");
         // Captions of skipped images are dropped; the rest point at the kept images' new positions.

@@ -1,14 +1,15 @@
 package dev.jclip.samples;
 
 import dev.jclip.torch.LibTorch;
+import dev.jclip.torch.OneDnnGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 import java.util.concurrent.Callable;
 
-/** {@code clip version}: jclip and libtorch versions, libtorch's folder, the mode and the devices. */
+/** {@code clip version}: jclip and libtorch versions, libtorch's folder, the mode, the devices, the CPU and the oneDNN gradient guard. */
 @Command(name = "version", mixinStandardHelpOptions = true,
-        description = "Print the jclip version, the libtorch version and path, the mode (embedded/external) and the devices found.")
+        description = "Print the jclip version, the libtorch version and path, the mode (embedded/external), the devices found, the CPU, and whether backward passes run without oneDNN (see docs/bindings.md).")
 public final class VersionCommand implements Callable<Integer> {
     /** The jclip version, from the jar manifest (or the build's POM version when run from classes). */
     public static String jclipVersion() {
@@ -32,6 +33,9 @@ public final class VersionCommand implements Callable<Integer> {
         System.out.println("kernels   " + (dev.jclip.torch.OneDnn.available() && dev.jclip.torch.OneDnn.enabled()
                 ? "oneDNN for float32 CPU inference (linear, convolution; -Djclip.onednn=false for ATen's)"
                 : "ATen's (oneDNN " + (dev.jclip.torch.OneDnn.available() ? "switched off" : "not in this libtorch") + ")"));
+        System.out.println("cpu       " + CpuInfo.describe());
+        // Runs the gradient self-test (a few ms) so that this line says what training would get.
+        System.out.println("onednn    " + OneDnnGuard.status().describe());
         System.out.println("java      " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         return 0;
     }

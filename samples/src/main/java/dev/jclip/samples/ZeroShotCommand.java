@@ -72,7 +72,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
                 zs = cache.getOrBuild(ckpt.checkpoint(), m.tokenizerSource() + "|" + ckpt.device + "|" + m.model().dtype() + "|" + m.model().architecture().toJson(), names, tpl, build);
                 System.err.println("classifier weights " + (cache.lastWasHit() ? "from cache " : "cached in ") + cache.lastFile());
             }
-            ImageEmbedder.Result r = new ImageEmbedder(m.model(), m.preprocess(), batch).showProgress(files.size() > 4 * batch).embedFiles(files);
+            ImageEmbedder.Result r = new ImageEmbedder(m.model(), m.preprocess(), batch).progress(files.size() > 4 * batch ? ConsoleProgress.create("auto", "10s") : dev.jclip.progress.ProgressListener.NONE).embedFiles(files);
             for (PreprocessBatch.Failure f : r.failures()) System.err.println("skipped " + f.file() + ": " + f.reason());
             List<List<ZeroShotClassifier.Prediction>> preds = r.features().rows() == 0 ? List.of() : zs.topK(r.features(), top);
             for (int k = 0; k < preds.size(); k++) print(files.get(r.kept()[k]), preds.get(k));

@@ -2,11 +2,14 @@ package dev.jclip.samples;
 
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
-import dev.jclip.io.TensorData;
+import dev.jclip.io.CheckpointFiles;
+import dev.jclip.model.ArchitectureResolver;
+import dev.jclip.model.ClipArchitecture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
@@ -32,26 +35,48 @@ class CheckpointLayoutsTest {
 
     static Path formats() { return EmbedCommandTest.fixtures().resolve("formats"); }
 
-    /** (model, path under formats/model, reference file). */
+    /** What each layout of the fixtures' README must give. */
+    static final String[][] RULES = {
+            {"open_clip_pytorch_model.bin", "ref_fp32"}, {"open_clip_model.safetensors", "ref_fp32"}, {"openclip_gelu", "ref_gelu"},
+            {"epoch_3.pt", "ref_fp32"}, {"epoch_3_torch2style.pt", "ref_fp32"}, {"epoch_latest_compiled.pt", "ref_fp32"},
+            {"module_prefix.safetensors", "ref_fp32"}, {"openai_fp16_mixed.pt", "ref_fp16mixed_as_cpu"},
+            {"openai_fp16_mixed.safetensors", "ref_fp16mixed_as_cpu"}, {"openai_fp16_all.pt", "ref_fp16all_as_cpu"},
+            {"open_clip_bf16.pt", "ref_bf16_as_fp32"}, {"jit_fp32", "ref_fp32"}, {"jit_fp16", "ref_fp16mixed_as_cpu"},
+            {"logit_scale_1d.safetensors", "ref_fp32"}, {"hf", "ref_fp32"}, {"hf_bin", "ref_fp32"}, {"hf_fp16", "ref_fp16all_as_cpu"},
+            {"hf_gelu", "ref_gelu"}, {"hf_heads2", "ref_heads2"}, {"hf_sharded", "ref_fp32"}};
+
+    /**
+     * (model, path under formats/model, reference file) for every model folder of the fixture set
+     * (a folder with {@code ref_fp32.safetensors}), so that another set in the same layouts is
+     * checked the same way; each model must have at least the layouts common to ViT and ResNet.
+     */
     static Stream<Arguments> layouts() {
         List<Arguments> out = new ArrayList<>();
-        for (String m : List.of("vit_a", "resnet_b")) {
-            boolean vit = m.equals("vit_a");
-            String jit = vit ? "ViT-B-32.pt" : "RN50.pt";
-            List<String[]> rows = new ArrayList<>(List.of(
-                    new String[]{"open_clip_pytorch_model.bin", "ref_fp32"}, new String[]{"open_clip_model.safetensors", "ref_fp32"},
-                    new String[]{"openclip_gelu", "ref_gelu"}, new String[]{"epoch_3.pt", "ref_fp32"},
-                    new String[]{"epoch_3_torch2style.pt", "ref_fp32"}, new String[]{"epoch_latest_compiled.pt", "ref_fp32"},
-                    new String[]{"module_prefix.safetensors", "ref_fp32"}, new String[]{"openai_fp16_mixed.pt", "ref_fp16mixed_as_cpu"},
-                    new String[]{"openai_fp16_mixed.safetensors", "ref_fp16mixed_as_cpu"}, new String[]{"openai_fp16_all.pt", "ref_fp16all_as_cpu"},
-                    new String[]{"open_clip_bf16.pt", "ref_bf16_as_fp32"}, new String[]{"jit_fp32/" + jit, "ref_fp32"},
-                    new String[]{"jit_fp16/" + jit, "ref_fp16mixed_as_cpu"}, new String[]{"logit_scale_1d.safetensors", "ref_fp32"}));
-            if (vit) {
-                rows.addAll(List.of(new String[]{"hf", "ref_fp32"}, new String[]{"hf_bin", "ref_fp32"},
-                        new String[]{"hf_fp16", "ref_fp16all_as_cpu"}, new String[]{"hf_gelu", "ref_gelu"},
-                        new String[]{"hf_heads2", "ref_heads2"}, new String[]{"hf_sharded", "ref_fp32"}));
+        List<Path> models;
+        try (Stream<Path> s = Files.list(formats())) {
+            models = s.filter(p -> Files.isRegularFile(p.resolve("ref_fp32.safetensors"))).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertFalse(models.isEmpty(), "no model folders in " + formats());
+        for (Path m : models) {
+            int found = 0;
+            for (String[] r : RULES) {
+                Path p = m.resolve(r[0]);
+                if (!Files.exists(p)) continue;
+                String rel = r[0];
+                if (r[0].startsWith("jit_")) {
+                    // the TorchScript file inside, named after the model as OpenAI names its releases
+                    try (Stream<Path> s = Files.list(p)) {
+                        rel = r[0] + "/" + s.filter(f -> f.toString().endsWith(".pt")).findFirst().orElseThrow().getFileName();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                out.add(Arguments.of(m.getFileName().toString(), rel, r[1]));
+                found++;
             }
-            for (String[] r : rows) out.add(Arguments.of(m, r[0], r[1]));
+            assertTrue(found >= 14, m + ": only " + found + " of the README's layouts found");
         }
         return out.stream();
     }
@@ -96,25 +121,42 @@ class CheckpointLayoutsTest {
         assertTrue(err <= 2e-5, model + "/" + path + ": error " + err + " x max|reference| > 2e-5");
     }
 
+    /**
+     * {@code clip convert} of every layout: exactly the reference model's tensor names and shapes
+     * (a strict open_clip / openai {@code load_state_dict}), every tensor bit for bit what jclip
+     * reads from the source, and the recorded architecture the one resolved from the source.
+     */
     @ParameterizedTest(name = "convert {0}/{1}")
     @MethodSource("layouts")
-    void convertedFileIsStrictAndEmbedsTheSame(String model, String path, String ref) {
+    void convertedFileIsStrictAndHoldsTheSameModel(String model, String path, String ref) {
+        Path src = formats().resolve(model).resolve(path);
         Path out = dir.resolve("converted.safetensors");
-        run("convert", formats().resolve(model).resolve(path).toString(), out.toString());
+        run("convert", src.toString(), out.toString());
         Path refModel = EmbedCommandTest.fixtures().resolve("models").resolve(model).resolve("model.safetensors");
-        try (StateDict got = Safetensors.read(out); StateDict exp = Safetensors.read(refModel)) {
+        try (StateDict got = Safetensors.read(out); StateDict exp = Safetensors.read(refModel); CheckpointFiles source = CheckpointFiles.open(src)) {
             // a strict open_clip / openai load_state_dict: the same keys, the same shapes, nothing else
             assertEquals(new ArrayList<>(exp.names()).stream().sorted().toList(), new ArrayList<>(got.names()).stream().sorted().toList(),
                     model + "/" + path + ": tensor names");
             for (String k : exp.names()) assertArrayEquals(exp.get(k).shape(), got.get(k).shape(), k);
-            assertNotNull(got.metadata().get("config"));
+            for (String k : got.names()) assertTrue(got.get(k).sameContent(source.weights().get(k)), model + "/" + path + ": " + k + " changed");
+            ClipArchitecture recorded = ClipArchitecture.fromJson(got.metadata().get("config"));
+            assertEquals(ArchitectureResolver.resolve(source, null).architecture(), recorded, "recorded architecture");
             assertNotNull(got.metadata().get("config_source"));
             if (path.startsWith("jit")) {
                 assertEquals(model.equals("vit_a") ? "32" : "64", got.metadata().get("input_resolution"), "TorchScript buffers kept as metadata");
             }
-            for (TensorData t : got.tensors().values()) assertTrue(t.dtype().isFloatingPoint() || t.dtype().name().equals("I64"), t.toString());
         }
+    }
+
+    /** Converted files embed as their sources do (a few layouts that differ in architecture, dtype and naming). */
+    @ParameterizedTest(name = "converted {0}/{1}")
+    @CsvSource({"vit_a,hf_gelu,ref_gelu", "vit_a,hf_heads2,ref_heads2", "vit_a,hf_sharded,ref_fp32", "vit_a,jit_fp16/ViT-B-32.pt,ref_fp16mixed_as_cpu",
+            "resnet_b,openclip_gelu,ref_gelu", "resnet_b,open_clip_bf16.pt,ref_bf16_as_fp32", "resnet_b,logit_scale_1d.safetensors,ref_fp32"})
+    void convertedFileEmbedsTheSame(String model, String path, String ref) {
+        Path out = dir.resolve("converted.safetensors");
+        run("convert", formats().resolve(model).resolve(path).toString(), out.toString());
         double err = embedError(model, out, ref, "converted " + model + "/" + path);
+        System.out.printf("converted %-8s %-32s %-22s max|err|/max|ref| = %.2e%n", model, path, ref, err);
         assertTrue(err <= 2e-5, "converted " + model + "/" + path + ": error " + err);
     }
 

@@ -79,7 +79,7 @@ class DocsExamplesTest {
 
     private static String unit(String name, Block b) {
         StringBuilder imports = new StringBuilder();
-        for (String p : List.of("torch", "text", "io", "image", "model", "eval", "embed", "train", "data", "dist", "index")) imports.append("import dev.jclip.").append(p).append(".*; ");
+        for (String p : List.of("progress", "torch", "text", "io", "image", "model", "eval", "embed", "train", "data", "dist", "index")) imports.append("import dev.jclip.").append(p).append(".*; ");
         if (Files.isRegularFile(ROOT.resolve("clip/src/main/java/dev/jclip/Clip.java"))) imports.append("import dev.jclip.*; ");
         imports.append("import java.util.*; import java.util.function.*; import java.nio.file.*; import java.time.*; import java.lang.foreign.*;");
         String params = b.given() == null ? "" : String.join(", ", b.given().strip().split("\\s*;\\s*"));
@@ -138,7 +138,7 @@ class DocsExamplesTest {
                 }
             }
         }
-        assertTrue(out.size() >= 12, "package-info examples found: " + out.size());
+        assertTrue(out.size() >= 13, "package-info examples found: " + out.size());
         return out;
     }
 }

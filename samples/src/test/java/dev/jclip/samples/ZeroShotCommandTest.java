@@ -60,7 +60,7 @@ class ZeroShotCommandTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = new CommandLine(new ClipCommand());
+            CommandLine cl = ClipCommand.commandLine();
             cl.setErr(new java.io.PrintWriter(System.err, true));
             int rc = cl.execute(args);
             return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
