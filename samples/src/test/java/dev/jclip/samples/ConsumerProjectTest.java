@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.*;
 class ConsumerProjectTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path TARGET = Path.of("target").toAbsolutePath();
-    /** Artifacts an application must not get from jclip: test frameworks, plotting/PDF, CLI and terminal libraries. */
-    static final List<String> FORBIDDEN = List.of("junit", "org.junit", "xchart", "pdfbox", "picocli", "de.rototor");
+    /** Artifacts an application must not get from jclip: test frameworks, plotting/PDF, CLI, terminal and benchmark libraries. */
+    static final List<String> FORBIDDEN = List.of("junit", "org.junit", "xchart", "pdfbox", "de.rototor", "picocli", "me.tongfei",
+            "org.jline", "onnxruntime", "lucene");
 
     @Test void consumerBuildsAgainstTheInstalledArtifactsAndRunsTheReadmeExample() throws Exception {
         Path repo = TARGET.resolve("consumer-repo");

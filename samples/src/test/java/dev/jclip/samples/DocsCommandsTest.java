@@ -110,10 +110,8 @@ class DocsCommandsTest {
 
     /** Every {@code scripts/clip} command in fenced code blocks and inline code of README.md and docs/*.md. */
     static List<Line> commandLines() throws IOException {
-        List<Path> files = new ArrayList<>(List.of(ROOT.resolve("README.md")));
-        try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) { s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add); }
         List<Line> out = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : markdownFiles()) {
             List<String> text = Files.readAllLines(f);
             boolean fenced = false;
             for (int n = 0; n < text.size(); n++) {
@@ -133,6 +131,13 @@ class DocsCommandsTest {
             }
         }
         return out;
+    }
+
+    /** README.md and every docs/*.md: the documentation the docs tests read. */
+    static List<Path> markdownFiles() throws IOException {
+        List<Path> files = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+        try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) { s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add); }
+        return files;
     }
 
     /** The commands starting at each {@code scripts/clip} of a shell line, up to a comment, {@code &&}, {@code ;} or a pipe outside brackets. */

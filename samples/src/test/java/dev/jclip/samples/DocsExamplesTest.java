@@ -96,10 +96,8 @@ class DocsExamplesTest {
     }
 
     static List<Block> blocks() throws IOException {
-        List<Path> files = new ArrayList<>(List.of(ROOT.resolve("README.md")));
-        try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) { s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add); }
         List<Block> out = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : DocsCommandsTest.markdownFiles()) {
             List<String> lines = Files.readAllLines(f);
             for (int n = 0; n < lines.size(); n++) {
                 if (!lines.get(n).strip().equals("```java")) continue;
