@@ -3,9 +3,9 @@
 
     python3 scripts/gpu/dump_schemas.py [native/ops/ops.list] > schemas.tsv
 
-Reads ops.list ("javaName<TAB>aten::op[.overload]" per line) and writes, in the layout of
-native/ops/ops.tsv, "javaName<TAB>str(torch.ops.aten.<op>.<overload>._schema)", or
-"aten::op.overload<TAB>MISSING" when this PyTorch does not register it. jclip compares the
+Reads ops.list ("javaName<TAB>ns::op[.overload]" per line, ns = aten, mkldnn, ...) and writes, in
+the layout of native/ops/ops.tsv, "javaName<TAB>str(torch.ops.<ns>.<op>.<overload>._schema)", or
+"ns::op.overload<TAB>MISSING" when this PyTorch does not register it. jclip compares the
 result with ops.tsv (dev.jclip.torch.SchemaCheck, -Djclip.schemas=FILE) without JNI.
 """
 import sys
@@ -26,12 +26,15 @@ def main(argv):
             if not line or line.startswith("#"):
                 continue
             parts = line.split("\t")
-            if len(parts) != 2 or not parts[1].startswith("aten::"):
-                sys.exit("dump_schemas: %s:%d: expected 'javaName<TAB>aten::op[.overload]', got %r" % (ops_list, n, line))
+            if len(parts) != 2 or "::" not in parts[1]:
+                sys.exit("dump_schemas: %s:%d: expected 'javaName<TAB>ns::op[.overload]', got %r" % (ops_list, n, line))
             java, qualified = parts
-            name = qualified[len("aten::"):]
+            ns, _, name = qualified.partition("::")
             op, _, overload = name.partition(".")
-            packet = getattr(torch.ops.aten, op, None)
+            try:
+                packet = getattr(getattr(torch.ops, ns), op, None)
+            except (AttributeError, RuntimeError):
+                packet = None
             overload_obj = None
             if packet is not None:
                 try:

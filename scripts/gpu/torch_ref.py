@@ -170,7 +170,8 @@ def timed(dev, fn, warm, iters, mem):
         if dev.type == "cuda":
             free, tot = torch.cuda.mem_get_info(dev)
             used = max(used, tot - free)
-    mem["device_mem_used_gib"] = round(used / 2 ** 30, 2)
+    if dev.type == "cuda":
+        mem["device_mem_used_gib"] = round(used / 2 ** 30, 2)
     return total / iters * 1e3
 
 

@@ -14,7 +14,7 @@ final class Autograd {
 
     /** Backward runs under {@link OneDnnGuard}: on CPUs whose oneDNN gradients are wrong, without oneDNN. */
     static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
-        OneDnnGuard.backward(() -> Ops.backward(root, new Tensor[0], gradient, retainGraph, false));
+        OneDnnGuard.backward(root, () -> Ops.backward(root, new Tensor[0], gradient, retainGraph, false));
     }
 
     /** The gradient of {@code t} as a new owning tensor, or null when undefined. */

@@ -78,30 +78,6 @@ class Float32GradientTest {
                 });
     }
 
-    @Test void statusSaysWhatWasDone() {
-        OneDnnGuard.Status st = OneDnnGuard.status();
-        assertEquals(OneDnnGuard.configuredMode(), st.mode());
-        String line = st.describe();
-        assertTrue(line.startsWith(st.mode().name().toLowerCase()), line);
-        if (st.mode() == OneDnnGuard.Mode.ON && st.oneDnn()) assertTrue(st.active(), line);
-        if (st.mode() == OneDnnGuard.Mode.OFF) assertFalse(st.active(), line);
-        if (st.mode() == OneDnnGuard.Mode.AUTO && st.oneDnn()) {
-            assertNotNull(st.probe(), line);
-            assertEquals(st.probe().startsWith("wrong"), st.active(), line);
-        }
-    }
-
-    @Test void badOverrideIsNamed() {
-        String old = System.getProperty("jclip.onednnGuard");
-        System.setProperty("jclip.onednnGuard", "maybe");
-        try {
-            TorchException e = assertThrows(TorchException.class, OneDnnGuard::configuredMode);
-            assertEquals("jclip.onednnGuard=maybe: expected auto, on or off", e.getMessage());
-        } finally {
-            if (old == null) System.clearProperty("jclip.onednnGuard"); else System.setProperty("jclip.onednnGuard", old);
-        }
-    }
-
     /** Gradients of sum(net(p) * r) for every p, in float32 and float64 from the same float64 data. */
     static void check(String name, long[][] shapes, Function<Tensor[], Tensor> net) {
         try (Scope s = Scope.open()) {

@@ -107,10 +107,26 @@ public final class GlobalBatchLoss {
          * {@code 1/accumSteps}). Call once.
          */
         public void backward(double scale) {
+            try (Scope s = Scope.open()) {
+                backwardOf(scale == 1.0 ? loss : loss.mul(scale));
+            }
+        }
+
+        /**
+         * {@link #backward(double)} with the scale as a one-element tensor on the loss's device (the
+         * fp16 loss scale as the scaler keeps it: no host read of it).
+         */
+        public void backward(Tensor scale) {
+            try (Scope s = Scope.open()) {
+                backwardOf(loss.mul(scale.reshape(new long[0])));
+            }
+        }
+
+        private void backwardOf(Tensor scaled) {
             if (done) throw new IllegalStateException("backward already ran for this step");
             done = true;
             try (Scope s = Scope.open()) {
-                (scale == 1.0 ? loss : loss.mul(scale)).backward();
+                scaled.backward();
                 Tensor g = gathered.grad();
                 if (g == null) throw new IllegalStateException("the criterion's loss does not depend on the gathered features");
                 Tensor sum = g.contiguous(); // summed in place: the leaf's gradient is not needed afterwards

@@ -98,7 +98,7 @@ public final class ArchitectureResolver {
             arch = fromOpenClip(n, label, sources);
             String recordedSources = files.metadata().get("config_source");
             origin = recordedSources != null ? recordedSources : label;
-            if (recordedSources != null) sources.replaceAll((k, v) -> "metadata 'config' (recorded from " + recordedSources + ")");
+            if (recordedSources != null) sources.replaceAll((k, v) -> "metadata, recorded from " + recordedSources);
             if (recordedSources != null && recordedSources.startsWith("inferred")) {
                 note = "the recorded architecture was inferred from tensor shapes when the file was written (QuickGELU, width/64 heads); "
                         + "pass --model NAME to choose otherwise";

@@ -9,7 +9,8 @@ import java.util.Map;
  * {@link ClipArchitecture}: {@code projection_dim}, and per tower {@code hidden_size},
  * {@code num_hidden_layers}, {@code num_attention_heads}, {@code intermediate_size},
  * {@code hidden_act}, {@code layer_norm_eps}; vision {@code image_size}, {@code patch_size};
- * text {@code max_position_embeddings}, {@code vocab_size}. Absent fields take transformers'
+ * text {@code max_position_embeddings}, {@code vocab_size} ({@code text_config_dict} /
+ * {@code vision_config_dict} of older configs win, as in transformers). Absent fields take transformers'
  * defaults (those of {@code openai/clip-vit-base-patch32}). Values jclip cannot build (another
  * {@code model_type}, an unknown {@code hidden_act}, {@code num_channels} other than 3, pooling at a
  * token other than the highest id) are errors naming the field.
@@ -41,7 +42,7 @@ final class HfClipConfig {
                 }
             }
         }
-        JsonNode v = cfg.path("vision_config"), t = cfg.path("text_config");
+        JsonNode v = merged(cfg, "vision_config"), t = merged(cfg, "text_config");
         int embed = intOr(cfg, "projection_dim", 512, file, "", sources, "embed_dim");
         int vWidth = intOr(v, "hidden_size", 768, file, "vision_config.", sources, "vision_cfg.width");
         int vLayers = intOr(v, "num_hidden_layers", 12, file, "vision_config.", sources, "vision_cfg.layers");
@@ -78,6 +79,19 @@ final class HfClipConfig {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code vision_config} with older transformers' {@code vision_config_dict} laid over it
+     * ({@code CLIPConfig.__init__} lets the {@code _dict} values win; LAION's configs carry both).
+     */
+    private static JsonNode merged(JsonNode cfg, String tower) {
+        JsonNode base = cfg.path(tower), over = cfg.get(tower + "_dict");
+        if (over == null || !over.isObject()) return base;
+        com.fasterxml.jackson.databind.node.ObjectNode m = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (base.isObject()) base.fields().forEachRemaining(e -> m.set(e.getKey(), e.getValue()));
+        over.fields().forEachRemaining(e -> m.set(e.getKey(), e.getValue()));
+        return m;
     }
 
     private static int intOr(JsonNode n, String field, int def, String file, String prefix, Map<String, String> sources, String key) {

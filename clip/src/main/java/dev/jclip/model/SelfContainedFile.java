@@ -90,13 +90,22 @@ final class SelfContainedFile {
                       ImageTransform transform, Map<String, String> carried, Path source, CheckpointFiles.Layout layout) {
         Map<String, String> md = new LinkedHashMap<>();
         md.put("format", "pt");
-        md.put("config", r.architecture().toJson());
+        md.put("config", r.architecture().toJsonNode().toString());
         md.put("config_source", r.origin());
         md.put("source", source.getFileName() + " (" + layout.label() + ")");
         md.putAll(carried);
-        if (tok != null) md.putAll(CheckpointTokenizer.embed(tok.tokenizer(), tok.source()));
+        if (tok != null) md.putAll(CheckpointTokenizer.embed(tok.tokenizer(), shortSource(tok.source())));
         md.put(ImageTransform.METADATA_KEY, transform.toJson());
         Safetensors.write(out, tensors, md);
     }
 
+
+    /** "bpe:/abs/dir/vocab.json" -> "dir/vocab.json": where the tokenizer came from, without the machine's paths. */
+    private static String shortSource(String source) {
+        int colon = source.indexOf(':');
+        if (colon < 0) return source;
+        Path p = Path.of(source.substring(colon + 1));
+        Path parent = p.getParent();
+        return source.substring(0, colon + 1) + (parent == null || parent.getFileName() == null ? p.getFileName() : parent.getFileName() + "/" + p.getFileName());
+    }
 }

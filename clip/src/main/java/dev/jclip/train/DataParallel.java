@@ -50,6 +50,16 @@ public final class DataParallel {
      * Returns the global-batch loss, equal on every rank.
      */
     double forwardBackward(ContrastiveModel model, Precision precision, Tensor images, Tensor tokens, double backScale) {
+        return forwardBackward(model, precision, images, tokens, null, backScale, true);
+    }
+
+    /**
+     * As above; {@code scaleTensor} (one element on the device, may be null) times {@code backScale}
+     * multiplies the loss for backward, and with {@code observe = false} the loss is not read back
+     * (NaN is returned): no host synchronisation.
+     */
+    double forwardBackward(ContrastiveModel model, Precision precision, Tensor images, Tensor tokens, Tensor scaleTensor,
+                           double backScale, boolean observe) {
         try (Scope s = Scope.open()) {
             Tensor img, txt;
             try (Precision.Region r = precision.autocast(images.device())) {
@@ -57,8 +67,9 @@ public final class DataParallel {
                 txt = model.encodeText(tokens);
             }
             try (GlobalBatchLoss.Step st = lossFn.forward(img.to(DType.F32), txt.to(DType.F32), model.logitScale())) {
-                double loss = st.globalLoss();
-                st.backward(backScale);
+                double loss = observe ? st.globalLoss() : Double.NaN;
+                if (scaleTensor == null) st.backward(backScale);
+                else st.backward(backScale == 1.0 ? scaleTensor : scaleTensor.mul(backScale));
                 return loss;
             }
         }

@@ -3,6 +3,7 @@ package dev.jclip.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.BatchSource;
 import dev.jclip.data.FashionMnist;
+import dev.jclip.dist.DeviceAssignment;
 import dev.jclip.dist.DistEnv;
 import dev.jclip.dist.GlobalBatchLoss;
 import dev.jclip.dist.ProcessGroup;
@@ -52,9 +53,8 @@ public final class TrainJob {
                     + "SLURM_PROCID, SLURM_NTASKS): start it with scripts/launch, torchrun --no-python or srun");
         }
         DistEnv env = launched ? DistEnv.fromEnvironment() : DistEnv.single();
-        Device dev = Device.parse(o.device);
-        // One process per device: a bare "cuda" becomes cuda:LOCAL_RANK, as torchrun scripts do.
-        if (dev.isCuda() && env.isDistributed() && !o.device.contains(":")) dev = Device.cuda(env.localRank());
+        // One process per device: a bare "cuda" becomes cuda:(LOCAL_RANK % visible devices), made the current device.
+        Device dev = DeviceAssignment.apply(o.device, env);
         checkFolder(env.isMain());
         if (!env.isDistributed()) return run(dev, null);
         o.progress.note("jclip: data-parallel " + env + " on " + dev);
@@ -99,18 +99,18 @@ public final class TrainJob {
         boolean synthetic = o.data.equals("synthetic"), fashion = o.data.equals("fashion-mnist");
         TrainStart start = o.init != null ? TrainStart.fromCheckpoint(o.init, o.vocab, dev)
                 : TrainStart.fromScratch(o.model, synthetic, fashion, o.vocab, o.seed, dev);
-        int res = start.model().architecture().imageResolution();
-        // Fashion-MNIST trained from scratch keeps its 28 px images whole (padded); every other run feeds the model's own transform.
-        ImageTransform transform = o.init == null && fashion ? FashionMnist.TRANSFORM : start.transform();
-        ClipPreprocess preprocess = transform.preprocess(res);
-        TowerLock lock = new TowerLock(o.lockImage, o.lockImageUnlockedGroups, o.lockText, o.lockTextUnlockedLayers);
-        TrainConfig cfg = TrainConfig.defaults(o.steps).withBatch(o.batch).withAccum(o.accum).withLr(o.effectiveLr())
-                .withWarmup(o.effectiveWarmup()).withAdam(AdamW.Options.clip().withWeightDecay(o.effectiveWeightDecay()))
-                .withGradClip(o.gradClip).withLabelSmoothing(o.labelSmoothing).withPrecision(Precision.parse(o.precision))
-                .withSeed(o.seed).withDevice(dev);
-        var tokenize = Recipes.tokenizeWith(start.tokenizer(), start.model().architecture().contextLength());
-        RunFolder folder = new RunFolder(o.out);
         try (var model = start.model()) {
+            int res = start.model().architecture().imageResolution();
+            // Fashion-MNIST trained from scratch keeps its 28 px images whole (padded); every other run feeds the model's own transform.
+            ImageTransform transform = o.init == null && fashion ? FashionMnist.TRANSFORM : start.transform();
+            ClipPreprocess preprocess = transform.preprocess(res);
+            TowerLock lock = new TowerLock(o.lockImage, o.lockImageUnlockedGroups, o.lockText, o.lockTextUnlockedLayers);
+            TrainConfig cfg = TrainConfig.defaults(o.steps).withBatch(o.batch).withAccum(o.accum).withLr(o.effectiveLr())
+                    .withWarmup(o.effectiveWarmup()).withAdam(AdamW.Options.clip().withWeightDecay(o.effectiveWeightDecay()))
+                    .withGradClip(o.gradClip).withLabelSmoothing(o.labelSmoothing).withPrecision(Precision.parse(o.precision))
+                    .withSeed(o.seed).withDevice(dev);
+            var tokenize = Recipes.tokenizeWith(start.tokenizer(), start.model().architecture().contextLength());
+            RunFolder folder = new RunFolder(o.out);
             int world = pg == null ? 1 : pg.worldSize();
             long t0 = System.nanoTime();
             if (main && !synthetic) o.progress.note("reading the training data " + o.data + " ...");

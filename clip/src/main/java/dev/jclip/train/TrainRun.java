@@ -122,7 +122,8 @@ public final class TrainRun {
                 // Scalars are read back only on logging steps (and for progress reports about twice a second):
                 // every read makes the host wait for the GPU.
                 boolean logStep = next % logEvery == 0 || next == total || next == start + 1;
-                boolean observe = logStep || (report != ProgressListener.NONE && System.nanoTime() - lastObserved > 500_000_000L);
+                // In a data-parallel job every rank must decide alike (the LOCAL loss's read is a collective): logging steps only.
+                boolean observe = logStep || (pg == null && report != ProgressListener.NONE && System.nanoTime() - lastObserved > 500_000_000L);
                 Trainer.StepResult r = trainer.train(data.next(), observe);
                 if (observe) lastObserved = System.nanoTime();
                 double dt = (System.nanoTime() - ts) / 1e9;

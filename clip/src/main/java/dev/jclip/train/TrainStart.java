@@ -43,6 +43,9 @@ public record TrainStart(ClipModel model, ClipTokenizer tokenizer, Map<String, S
         if (m.equals("shapes")) arch = Recipes.shapesArchitecture();
         else if (m.equals("fashion")) arch = Recipes.fashionArchitecture();
         else if (ModelNames.isKnown(m)) arch = ClipArchitecture.named(m);
+        else if (Files.isDirectory(Path.of(m)) || m.matches("(?i).*\\.(safetensors|pt|pth|bin|ckpt)$")) {
+            throw new IllegalArgumentException("--model " + m + " is a checkpoint, not an architecture: use --init " + m + " to fine-tune it");
+        }
         else if (Files.isRegularFile(Path.of(m))) arch = ClipArchitecture.fromJson(Path.of(m));
         else throw new IllegalArgumentException("unknown --model '" + m + "': use shapes, fashion, an open_clip name (" + String.join(", ", ModelNames.NAMES)
                 + ", each also -quickgelu), OpenAI's " + ModelNames.OPENAI.keySet() + " or a JSON file");

@@ -152,8 +152,9 @@ public final class Trainer implements AutoCloseable {
                     Tensor x = config.accumSteps() == 1 ? images : images.narrow(0, (long) m * micro, micro);
                     Tensor t = config.accumSteps() == 1 ? tokens : tokens.narrow(0, (long) m * micro, micro);
                     if (parallel != null) {
-                        double scale = (scaler == null ? 1.0 : scaler.scale()) / config.accumSteps();
-                        lossSum += parallel.forwardBackward(model, config.precision(), x, t, scale);
+                        // the loss scale stays on the device; the loss is read only when observed
+                        lossSum += parallel.forwardBackward(model, config.precision(), x, t, scaler == null ? null : scaler.scaleTensor(),
+                                1.0 / config.accumSteps(), observe);
                         continue;
                     }
                     Tensor loss;
@@ -169,7 +170,7 @@ public final class Trainer implements AutoCloseable {
             }
             // Averaged before the scaler's check and the clip, so every rank sees the same gradients.
             if (parallel != null) parallel.allReduceGradients();
-            return finishStep(observe || parallel != null ? lossSum / config.accumSteps() : Double.NaN, observe);
+            return finishStep(observe ? lossSum / config.accumSteps() : Double.NaN, observe);
         }
     }
 

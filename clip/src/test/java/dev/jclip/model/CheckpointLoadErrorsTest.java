@@ -121,6 +121,16 @@ class CheckpointLoadErrorsTest {
         }
     }
 
+    @Test void olderConfigDictsWinAsInTransformers() throws IOException {
+        Path d = copyFolder("vit_a/hf");
+        // LAION-era configs: text_config_dict overrides text_config
+        edit(d.resolve("config.json"), "\"torch_dtype\": \"float32\",",
+                "\"torch_dtype\": \"float32\", \"text_config_dict\": {\"hidden_act\": \"gelu\"}, \"vision_config_dict\": {\"hidden_act\": \"gelu\"},");
+        try (LoadedClip c = LoadedClip.load(d, LoadedClip.Options.defaults())) {
+            assertFalse(c.architecture().quickGelu());
+        }
+    }
+
     @Test void halfWeightsComputeInFloat32OnTheCpuUnlessAsked() {
         Path f = formats().resolve("vit_a/openai_fp16_all.pt");
         try (LoadedClip c = LoadedClip.load(f, LoadedClip.Options.defaults())) {

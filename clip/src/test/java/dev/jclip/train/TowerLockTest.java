@@ -43,4 +43,24 @@ class TowerLockTest {
         assertFalse(f.contains("visual.layer4.0.conv1.weight") || f.contains("visual.attnpool.c_proj.weight"));
         assertTrue(TowerLock.image(0).freezesImageStatistics() && !TowerLock.image(1).freezesImageStatistics());
     }
+
+    /** On a ResNet (BatchNorm): a wholly locked image tower keeps the model in eval mode, frozen tensors never require gradients. */
+    @Test void lockedTowersOverAResNetCheckpoint() {
+        java.nio.file.Path ckpt = java.nio.file.Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures")).resolve("models/resnet_b/model.safetensors");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(ckpt), "fixture " + ckpt);
+        try (ClipModel m = ClipModel.fromCheckpoint(ckpt)) {
+            LockedTowers img = new LockedTowers(m, TowerLock.image(0));
+            img.requiresGrad(true).train(true);
+            assertFalse(m.isTraining(), "BatchNorm statistics of a locked tower must not move");
+            for (var e : m.stateDict().entrySet()) {
+                if (m.store().entry(e.getKey()).isBuffer()) continue;
+                assertEquals(!e.getKey().startsWith("visual."), e.getValue().requiresGrad(), e.getKey());
+                assertEquals(!e.getKey().startsWith("visual."), img.namedParameters().containsKey(e.getKey()), e.getKey());
+            }
+            LockedTowers text = new LockedTowers(m, new TowerLock(false, 0, true, 0));
+            text.requiresGrad(true).train(true);
+            assertTrue(m.isTraining(), "a locked text tower leaves BatchNorm training");
+            assertTrue(text.namedParameters().containsKey("visual.conv1.weight") && !text.namedParameters().containsKey("token_embedding.weight"));
+        }
+    }
 }

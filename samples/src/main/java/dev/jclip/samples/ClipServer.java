@@ -188,12 +188,35 @@ final class ClipServer implements AutoCloseable {
         if (cl != null) {
             long n;
             try { n = Long.parseLong(cl.strip()); } catch (NumberFormatException e) { throw new HttpError(400, "bad Content-Length '" + cl + "'"); }
-            if (n > limits.maxBodyBytes()) throw new HttpError(413, "body of " + n + " bytes exceeds the limit of " + limits.maxBodyBytes() + " bytes");
+            if (n > limits.maxBodyBytes()) {
+                drain(ex.getRequestBody());
+                throw new HttpError(413, "body of " + n + " bytes exceeds the limit of " + limits.maxBodyBytes() + " bytes");
+            }
         }
         try (InputStream in = ex.getRequestBody()) {
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limits.maxBodyBytes() + 1));
-            if (b.length > limits.maxBodyBytes()) throw new HttpError(413, "body exceeds the limit of " + limits.maxBodyBytes() + " bytes");
+            if (b.length > limits.maxBodyBytes()) {
+                drain(in);
+                throw new HttpError(413, "body exceeds the limit of " + limits.maxBodyBytes() + " bytes");
+            }
             return b;
+        }
+    }
+
+    /** Bytes of a refused body read and dropped so the client gets the 413 instead of a reset connection. */
+    private static final long DRAIN_BYTES = 64L << 20;
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@link #DRAIN_BYTES}: closing a socket with
+     * unread input makes the kernel reset the connection, and the client never sees the answer.
+     */
+    private static void drain(InputStream in) {
+        try {
+            long left = DRAIN_BYTES;
+            byte[] buf = new byte[8192];
+            for (int r; left > 0 && (r = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0; ) left -= r;
+        } catch (IOException e) {
+            // the client went away; nothing to answer
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Locale;
  */
 final class EmbedProgress implements BulkEmbedder.Listener {
     private final PrintStream err;
-    private final boolean tty = System.console() != null;
+    private final boolean tty = ConsoleProgress.stderrIsTerminal(); // System.console() is not null in a log on JDK 22+
     private long total = -1, lastNs;
     private boolean quiet;
 

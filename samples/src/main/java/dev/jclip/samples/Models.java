@@ -17,7 +17,7 @@ final class Models {
     private Models() {}
 
     static EvalModel open(Path checkpoint, Path vocab, String device, String dtype) {
-        return EvalModel.open(checkpoint, vocab, Device.parse(device), dtype == null ? null : DType.parse(dtype));
+        return EvalModel.open(checkpoint, vocab, Device.parse(device).requireAvailable(), dtype == null ? null : DType.parse(dtype));
     }
 
     /** The thread-safe embedder over {@code m} (text only when a tokenizer is known). */

@@ -31,6 +31,17 @@ final class OnnxClipGraphs {
         this.sd = sd;
     }
 
+    /**
+     * Whether a tower uses QuickGELU; the options this graph writer does not encode (tanh GELU,
+     * LayerScale, another LayerNorm eps) are refused rather than exported wrong.
+     */
+    private static boolean quick(dev.jclip.model.TowerOptions o) {
+        if (o.activation() == dev.jclip.model.Activation.GELU_TANH || o.layerScale() || o.layerNormEps() != 1e-5) {
+            throw new IllegalArgumentException("ONNX export does not encode " + o + " (tanh GELU, LayerScale or LayerNorm eps != 1e-5)");
+        }
+        return o.activation() == dev.jclip.model.Activation.QUICK_GELU;
+    }
+
     /** The image tower (ViT or ModifiedResNet) as an ONNX model file. */
     static void image(ClipModel model, Path file) throws IOException {
         ClipArchitecture a = model.architecture();
@@ -49,7 +60,7 @@ final class OnnxClipGraphs {
         b.g.input("tokens", OnnxWriter.INT64, "N", (long) a.contextLength());
         String x = b.g.node("Gather", List.of(b.weight("token_embedding.weight"), "tokens"));
         x = b.g.node("Add", List.of(x, b.weight("positional_embedding")));
-        x = b.transformer(x, "transformer.", a.transformerLayers(), a.transformerWidth(), a.transformerHeads(), true, a.contextLength(), a.quickGelu());
+        x = b.transformer(x, "transformer.", a.transformerLayers(), a.transformerWidth(), a.transformerHeads(), true, a.contextLength(), quick(a.text()));
         x = b.layerNorm(x, "ln_final.");
         String eot = b.g.node("ArgMax", List.of("tokens"), "axis", 1L, "keepdims", 0L);
         String idx = b.g.node("Unsqueeze", List.of(eot, b.g.constant(1)));
@@ -74,7 +85,7 @@ final class OnnxClipGraphs {
         x = g.node("Add", List.of(x, weight("visual.positional_embedding")));
         x = layerNorm(x, "visual.ln_pre.");
         long grid = a.gridSize();
-        x = transformer(x, "visual.transformer.", a.visionLayers()[0], w, a.visionHeads(), false, grid * grid + 1, a.quickGelu());
+        x = transformer(x, "visual.transformer.", a.visionLayers()[0], w, a.visionHeads(), false, grid * grid + 1, quick(a.vision()));
         x = g.node("Gather", List.of(x, g.scalar(0)), "axis", 1L);                            // class token [N, W]
         x = layerNorm(x, "visual.ln_post.");
         return g.node("MatMul", List.of(x, weight("visual.proj")));

@@ -76,6 +76,10 @@ class FineTuneCommandTest {
             assertEquals(source.toAbsolutePath().normalize().toString(), b.metadata().get("fine_tuned_from"));
         }
         assertTrue(r.err().contains("fine-tuning " + source), r.err());
+        // The mistake the issue reports: a checkpoint given as --model.
+        ZeroShotCommandTest.Run wrong = train("--model", source.toString(), "--data", data.toString(), "--out", dir.resolve("wrong").toString());
+        assertEquals(1, wrong.rc());
+        assertTrue(wrong.err().contains("is a checkpoint, not an architecture: use --init " + source), wrong.err());
     }
 
     /**
