@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code jclip-bom} and depends on {@code jclip-clip}. This test installs the library (BOM, parent,
  * bindings, clip) into a test-local repository ({@code samples/target/consumer-repo}, never the
  * shared {@code ~/.m2}; third-party artifacts are copied from {@code ~/.m2/repository}, which the
- * enclosing build has filled), builds the consumer against it, checks that its dependency tree
- * holds no test, plotting or command-line library, and runs its {@code ClipApp} (the README's
+ * enclosing build has filled, else downloaded from Maven Central), builds the consumer against it,
+ * checks that its dependency tree holds no test, plotting or command-line library, and runs its {@code ClipApp} (the README's
  * "Use as a library" example) with {@code --enable-native-access}.
  */
 class ConsumerProjectTest {
@@ -34,9 +34,14 @@ class ConsumerProjectTest {
         Path repo = TARGET.resolve("consumer-repo");
         Path settings = TARGET.resolve("consumer-settings.xml");
         Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
-        // A mirror onto the local ~/.m2: no network, and only jclip's own artifacts are installed into repo.
+        // ~/.m2 as a read-only remote repository, asked before Maven Central: what the enclosing build already
+        // downloaded is copied from there (no network), anything else (a plugin the enclosing build never ran,
+        // e.g. maven-install-plugin under scripts/test) comes from Central; jclip itself is installed into repo.
         Files.writeString(settings, """
-                <settings><mirrors><mirror><id>local-m2</id><mirrorOf>*</mirrorOf><url>%s</url></mirror></mirrors></settings>
+                <settings><profiles><profile><id>local-m2</id>
+                  <repositories><repository><id>local-m2</id><url>%1$s</url></repository></repositories>
+                  <pluginRepositories><pluginRepository><id>local-m2</id><url>%1$s</url></pluginRepository></pluginRepositories>
+                </profile></profiles><activeProfiles><activeProfile>local-m2</activeProfile></activeProfiles></settings>
                 """.formatted(m2.toUri()));
         List<String> common = List.of("-q", "-s", settings.toString(), "-Dmaven.repo.local=" + repo);
 
