@@ -524,7 +524,10 @@ public final class Tensor implements AutoCloseable {
         return MemorySegment.ofAddress(acquiredHandle.reinterpret(8).get(JAVA_LONG, 0));
     }
 
-    /** Backpropagates from this scalar (or with {@code gradient} for non-scalars). */
+    /**
+     * Backpropagates from this scalar (or with {@code gradient} for non-scalars). On CPUs where
+     * oneDNN's float32 gradients are wrong, the pass runs without oneDNN ({@link OneDnnGuard}).
+     */
     public void backward() { Autograd.backward(this, null, false); }
 
     public void backward(Tensor gradient, boolean retainGraph) { Autograd.backward(this, gradient, retainGraph); }

@@ -49,9 +49,11 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
     /** Queues one item; the future completes with its result or the batch's exception. */
     public CompletableFuture<O> submit(I input) {
-        if (closing) throw new RejectedExecutionException("shutting down");
         CompletableFuture<O> f = new CompletableFuture<>();
-        if (!queue.offer(new Pending<>(input, f))) throw new RejectedExecutionException("queue full (" + (queue.size()) + " waiting)");
+        synchronized (queue) {   // no item enters once close() has begun, so the loop's last drain is final
+            if (closing) throw new RejectedExecutionException("shutting down");
+            if (!queue.offer(new Pending<>(input, f))) throw new RejectedExecutionException("queue full (" + queue.size() + " waiting)");
+        }
         return f;
     }
 
@@ -101,7 +103,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
     /** Finishes the queued items, then stops the batching thread. */
     @Override public void close() {
-        closing = true;
+        synchronized (queue) { closing = true; }
         try {
             thread.join();
         } catch (InterruptedException e) {

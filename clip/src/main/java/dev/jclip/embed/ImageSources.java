@@ -77,16 +77,25 @@ public final class ImageSources {
         if (listFile != null) list(sink);
     }
 
-    /** Number of items (walks the inputs once more; tar shards are read through their headers). */
+    /**
+     * Number of items, for rate and ETA (walks the folders and reads the list once more); -1 when
+     * the inputs include tar shards, which would have to be read through to be counted.
+     */
     public long count() {
         long[] n = {0};
         countOnly = true;
         try {
             forEach(i -> n[0]++);
+        } catch (CountUnknown e) {
+            return -1;
         } finally {
             countOnly = false;
         }
         return n[0];
+    }
+
+    private static final class CountUnknown extends RuntimeException {
+        CountUnknown() { super(null, null, false, false); }
     }
 
     private boolean countOnly;
@@ -165,6 +174,7 @@ public final class ImageSources {
 
     /** Image members of a WebDataset shard; a shard that cannot be read ends with an error naming it. */
     private void tar(Path shard, Consumer<Item> sink) {
+        if (countOnly) throw new CountUnknown();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(shard), 1 << 16);
              TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
             TarArchiveEntry e;
@@ -173,7 +183,6 @@ public final class ImageSources {
                 Path name = Path.of(e.getName());
                 if (!hasImageExtension(name)) continue;
                 String key = shard + "/" + e.getName();
-                if (countOnly) { sink.accept(new Item(key, null)); continue; }
                 if (e.getSize() > Integer.MAX_VALUE - 16) throw new IOException("member " + e.getName() + " is " + e.getSize() + " bytes");
                 sink.accept(new Item(key, ImageInput.of(tar.readAllBytes(), key)));
             }

@@ -72,8 +72,11 @@ class DataParallelEquivalenceTest {
         Ranks.Exit survivor = exits.getFirst();
         assertEquals(3, survivor.code(), "rank 0 should stop with an error:\n" + survivor.log());
         assertTrue(survivor.log().contains("rank 1 is dead"), survivor.log());
-        System.out.println("survivor after " + survivor.millis() + " ms: " + survivor.log().lines().filter(l -> l.startsWith("jclip:")).findFirst().orElse("?"));
-        assertTrue(survivor.millis() < timeout * 1000L, "rank 0 took " + survivor.millis() + " ms, more than the timeout");
+        System.out.println("survivor stopped " + (survivor.millis() - exits.get(1).millis()) + " ms after rank 1 died: " + survivor.log().lines().filter(l -> l.startsWith("jclip:")).findFirst().orElse("?"));
+        // Measured from the peer's death, not from process start: JVM and libtorch start-up on a loaded
+        // machine is not what this checks; stopping before the collective timeout would fire is.
+        long afterDeath = survivor.millis() - exits.get(1).millis();
+        assertTrue(afterDeath < timeout * 1000L, "rank 0 stopped " + afterDeath + " ms after rank 1 died, more than the timeout");
         assertTrue(!out.toFile().exists(), "no result may be written by a failed run");
     }
 }

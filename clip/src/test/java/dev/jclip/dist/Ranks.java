@@ -43,6 +43,13 @@ final class Ranks {
             ps.add(pb.start());
             logs.add(log);
         }
+        // When each process ended, taken as it ends (not when this thread gets round to asking).
+        long[] endedAt = new long[world];
+        List<java.util.concurrent.CompletableFuture<?>> ended = new ArrayList<>();
+        for (int r = 0; r < world; r++) {
+            int rank = r;
+            ended.add(ps.get(r).onExit().thenRun(() -> endedAt[rank] = System.nanoTime()));
+        }
         List<Exit> exits = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limitSeconds);
         for (int r = 0; r < world; r++) {
@@ -53,7 +60,8 @@ final class Ranks {
                 ps.forEach(Process::destroyForcibly);
                 throw new AssertionError("rank " + r + " still running after " + limitSeconds + " s; log:\n" + Files.readString(logs.get(r)));
             }
-            exits.add(new Exit(r, p.exitValue(), Files.readString(logs.get(r)), (System.nanoTime() - t0) / 1_000_000));
+            ended.get(r).get(10, TimeUnit.SECONDS);
+            exits.add(new Exit(r, p.exitValue(), Files.readString(logs.get(r)), (endedAt[r] - t0) / 1_000_000));
         }
         return exits;
     }

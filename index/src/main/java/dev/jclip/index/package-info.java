@@ -1,8 +1,7 @@
 /**
- * Search over embeddings: {@link dev.jclip.index.VectorIndex}, an on-disk Apache Lucene HNSW index
- * of unit vectors with their keys (crash-safe commits, incremental adds), and
- * {@link dev.jclip.index.ExactSearch} (brute force on libtorch, the reference for recall). Its own
- * module ({@code jclip-index}) so that applications that only embed do not pull Lucene in.
+ * A vector index of embeddings on Apache Lucene's HNSW ({@link dev.jclip.index.VectorIndex}) with
+ * exact libtorch search as the reference ({@link dev.jclip.index.ExactSearch}). A module of its own
+ * ({@code jclip-index}) so that applications that only embed do not depend on Lucene.
  *
  * <!-- given: Path dir; float[] query -->
  * <pre>{@code
@@ -11,8 +10,8 @@
  * }
  * }</pre>
  *
- * <p><b>May import:</b> {@code dev.jclip.progress}, {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image},
- * {@code dev.jclip.model}, {@code dev.jclip.data}, {@code dev.jclip.embed} (and the JDK and Lucene); nothing above it.
- * {@code LayeringTest} enforces this list.
+ * <p><b>May import:</b> {@code dev.jclip.progress}, {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io},
+ * {@code dev.jclip.image}, {@code dev.jclip.model}, {@code dev.jclip.data}, {@code dev.jclip.embed} (and the JDK and
+ * Lucene); nothing above it. {@code LayeringTest} enforces this list.
  */
 package dev.jclip.index;

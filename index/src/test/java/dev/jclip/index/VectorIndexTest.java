@@ -42,7 +42,7 @@ class VectorIndexTest {
             ix.accept(keys(0, 200), java.util.Arrays.copyOf(v, 200 * dim));
             ix.accept(keys(200, 100), java.util.Arrays.copyOfRange(v, 200 * dim, n * dim));   // a second commit
             assertEquals(n, ix.size());
-            for (int i = 0; i < n; i += 7) {
+            for (int i = 0; i < n; i += 23) {
                 float[] q = java.util.Arrays.copyOfRange(v, i * dim, (i + 1) * dim);
                 List<VectorIndex.Hit> h = ix.search(q, 5, 50);
                 assertEquals("img-" + i + ".jpg", h.getFirst().key());

@@ -39,6 +39,9 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Seconds per run (default ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--rounds", defaultValue = "2", description = "Alternating on/off rounds per client count (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--model", defaultValue = "ViT-B/32", description = "fixture or ViT-B/32 (random weights; default ${DEFAULT-VALUE}).")
     String model;
 
@@ -53,19 +56,26 @@ public final class BenchServeCommand implements Callable<Integer> {
         try (ClipModel m = ClipModel.initialized(a, 0, DType.F32, Device.CPU)) {
             m.eval();
             ClipEmbedder e = new ClipEmbedder(m, new ClipPreprocess(a.imageResolution()), null);
-            for (boolean batching : new boolean[]{true, false}) {
-                ClipServer server = new ClipServer(e, null, model, ClipServer.Limits.defaults(), batching, "127.0.0.1", 0, 64);
-                try {
-                    load(server.port(), body, 2, 1);   // warm-up
-                    for (int c : clients) {
-                        double[] r = load(server.port(), body, seconds, c);
-                        System.out.println(String.format(Locale.ROOT, "%-9s %8d %10.1f %9.1f %9.1f %7d %10s", batching ? "on" : "off", c,
-                                r[0], r[1], r[2], (long) r[3], batching ? String.format(Locale.ROOT, "%.1f", server.meanImageBatch()) : "1"));
-                        server.resetStats();
+            // both servers live side by side; runs alternate on/off so that load from other sessions hits both alike
+            ClipServer on = new ClipServer(e, null, model, ClipServer.Limits.defaults(), true, "127.0.0.1", 0, 64);
+            ClipServer off = new ClipServer(e, null, model, ClipServer.Limits.defaults(), false, "127.0.0.1", 0, 64);
+            try {
+                load(on.port(), body, 2, 1);   // warm-up
+                load(off.port(), body, 2, 1);
+                for (int c : clients) {
+                    for (int round = 0; round < rounds; round++) {
+                        for (ClipServer server : new ClipServer[]{on, off}) {
+                            server.resetStats();
+                            double[] r = load(server.port(), body, seconds, c);
+                            boolean batching = server == on;
+                            System.out.println(String.format(Locale.ROOT, "%-9s %8d %10.1f %9.1f %9.1f %7d %10s", batching ? "on" : "off", c,
+                                    r[0], r[1], r[2], (long) r[3], batching ? String.format(Locale.ROOT, "%.1f", server.meanImageBatch()) : "1"));
+                        }
                     }
-                } finally {
-                    server.close(5);
                 }
+            } finally {
+                on.close(5);
+                off.close(5);
             }
         }
         return 0;

@@ -74,6 +74,7 @@ final class ClipServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final double logitScale;
     private volatile boolean stopping;
+    private volatile boolean modelClosed;
 
     ClipServer(ClipEmbedder embedder, VectorIndex index, String modelName, Limits limits, boolean batching,
                String host, int port, int threads) throws IOException {
@@ -102,6 +103,9 @@ final class ClipServer implements AutoCloseable {
 
     /** Mean images per model batch since the last {@link #resetStats()} (1 without batching). */
     double meanImageBatch() { return images == null ? 1 : images.meanBatch(); }
+
+    /** Requests being handled now. */
+    int inFlight() { return inFlight.get(); }
 
     void resetStats() { if (images != null) images.resetStats(); }
 
@@ -367,18 +371,24 @@ final class ClipServer implements AutoCloseable {
             throw new HttpError(413, "image of " + wh[0] + "x" + wh[1] + " pixels exceeds the limit of " + limits.maxPixels() + " pixels");
         }
         float[] chw = embedder.preprocess(ImageInput.of(body, "upload"));
+        checkModelOpen();
         if (!batching) return embedder.embedPreprocessed(chw, 1);
         return join(images.submit(chw));
     }
 
     private float[][] textVectors(List<String> list) {
         if (!embedder.hasTokenizer()) throw new HttpError(400, "this model has no tokenizer (start the server with --vocab)");
+        checkModelOpen();
         if (!batching) return embedder.embedTexts(list);
         List<CompletableFuture<float[]>> fs = new ArrayList<>();
         for (String s : list) fs.add(texts.submit(s));
         float[][] out = new float[list.size()][];
         for (int i = 0; i < out.length; i++) out[i] = join(fs.get(i));
         return out;
+    }
+
+    private void checkModelOpen() {
+        if (modelClosed) throw new HttpError(503, "the server is shutting down");
     }
 
     private static float[] join(CompletableFuture<float[]> f) {
@@ -394,7 +404,12 @@ final class ClipServer implements AutoCloseable {
         for (float x : v) a.add(x);
     }
 
-    /** Stops accepting, waits up to {@code graceSeconds} for in-flight requests, then stops the batchers. */
+    /**
+     * Stops accepting, waits up to {@code graceSeconds} for in-flight requests, then refuses the
+     * model to requests that have not reached it yet (503) and waits for the model calls already
+     * running (a native forward pass cannot be interrupted): when this returns, nothing uses the
+     * model any more and the caller may free it.
+     */
     void close(int graceSeconds) {
         stopping = true;
         server.stop(graceSeconds);
@@ -402,7 +417,10 @@ final class ClipServer implements AutoCloseable {
         if (texts != null) texts.close();
         pool.shutdown();
         try {
-            pool.awaitTermination(graceSeconds, TimeUnit.SECONDS);
+            if (!pool.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
+                modelClosed = true;
+                while (!pool.awaitTermination(1, TimeUnit.SECONDS)) { /* model calls in progress end by themselves */ }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

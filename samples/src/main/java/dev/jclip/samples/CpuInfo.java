@@ -11,7 +11,7 @@ import java.util.Set;
 final class CpuInfo {
     private CpuInfo() {}
 
-    /** e.g. {@code "AMD EPYC, 2 logical CPUs, avx2 avx512f avx512bw avx512_bf16"}. */
+    /** e.g. {@code "AMD EPYC, 2 logical CPUs, avx2 avx512f avx512bw avx512_bf16"}, and any oneDNN ISA cap from the environment. */
     static String describe() {
         int n = Runtime.getRuntime().availableProcessors();
         String model = null;
@@ -32,7 +32,10 @@ final class CpuInfo {
         for (String f : new String[]{"avx2", "avx512f", "avx512bw", "avx512_vnni", "avx512_bf16", "amx_tile"}) {
             if (flags.contains(f)) isa.add(f);
         }
+        String cap = System.getenv("ONEDNN_MAX_CPU_ISA");
+        if (cap == null || cap.isBlank()) cap = System.getenv("DNNL_MAX_CPU_ISA");
         return (model != null ? model : System.getProperty("os.arch")) + ", " + n + " logical CPUs"
-                + (isa.isEmpty() ? "" : ", " + String.join(" ", isa));
+                + (isa.isEmpty() ? "" : ", " + String.join(" ", isa))
+                + (cap == null || cap.isBlank() ? "" : "; oneDNN capped at " + cap + " (ONEDNN_MAX_CPU_ISA)");
     }
 }

@@ -78,6 +78,9 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--shard-size", defaultValue = "10000", description = "Rows per shard file (default ${DEFAULT-VALUE}).")
     int shardSize;
 
+    @Option(names = "--progress", defaultValue = "auto", description = "auto (a bar on a terminal, lines in a log) | bar | lines | none")
+    String progress;
+
     @Option(names = "--batch", defaultValue = "64", description = "Batch size, 1 to 65536 (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -93,11 +96,15 @@ public final class EmbedCommand implements Callable<Integer> {
         OutputGuard.refuseInput(out, "--out", "--list", source.list);
         LoadedClip.Options options = ckpt.options(); // a bad --device or --dtype fails before anything is read
         List<String> texts = source.texts == null ? null : readTexts(); // bad text files fail before a model loads
+        ImageSources src = null;
+        if (source.images != null || source.list != null) {   // missing inputs and an --out among them fail before a model loads
+            src = ImageSources.of(source.images == null ? List.of() : source.images, source.list);
+            Models.refuseOutputAmongInputs(out, src.roots());
+            if (shardSize < 1) throw new IllegalArgumentException("--shard-size must be >= 1, got " + shardSize);
+        }
         try (EvalModel m = EvalModel.open(ckpt.checkpoint, options)) {
             if (source.inputs != null) return embedInputs(m);
             if (texts != null) return embedTexts(m, texts);
-            ImageSources src = ImageSources.of(source.images == null ? List.of() : source.images, source.list);
-            Models.refuseOutputAmongInputs(out, src.roots());
             if (out.getFileName().toString().endsWith(".safetensors")) {
                 if (resume) throw new IllegalArgumentException("--resume needs an output folder, not a single .safetensors file");
                 return embedImagesToFile(m, src);
@@ -157,18 +164,20 @@ public final class EmbedCommand implements Callable<Integer> {
         return w;
     }
 
-    private BulkEmbedder.Stats run(EvalModel m, ImageSources src, java.util.function.Predicate<String> skip, EmbeddingSink sink) {
-        EmbedProgress progress = new EmbedProgress(System.err);
-        BulkEmbedder.Stats st = new BulkEmbedder(Models.embedder(m), batch, threads()).run(src, skip, sink, progress, src.count());
-        progress.done(st);
-        return st;
+    private BulkEmbedder.Stats run(EvalModel m, ImageSources src, java.util.Set<String> done, EmbeddingSink sink) {
+        EmbedProgress p = new EmbedProgress(progress, done.size());
+        try {
+            return new BulkEmbedder(Models.embedder(m), batch, threads()).run(src, done::contains, sink, p, src.count());
+        } finally {
+            p.done();
+        }
     }
 
     /** Shards written as the run goes; a killed run loses at most the batch in flight, --resume continues it. */
     private int embedImagesToFolder(EvalModel m, ImageSources src) {
         BulkEmbedder.Stats st;
         try (EmbeddingWriter w = EmbeddingWriter.open(out, m.model().architecture().embedDim(), Models.describe(m), shardSize, resume)) {
-            st = run(m, src, w.done()::contains, w);
+            st = run(m, src, w.done(), w);
         }
         System.out.println(String.format(java.util.Locale.ROOT, "embedded %d images into %s (%.1f img/s)%s%s", st.embedded(), out,
                 st.imagesPerSecond(), st.skipped() > 0 ? ", " + st.skipped() + " already there" : "",
@@ -180,7 +189,7 @@ public final class EmbedCommand implements Callable<Integer> {
     private int embedImagesToFile(EvalModel m, ImageSources src) {
         List<String> names = new ArrayList<>();
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        BulkEmbedder.Stats st = run(m, src, k -> false, (keys, v) -> {
+        BulkEmbedder.Stats st = run(m, src, java.util.Set.of(), (keys, v) -> {
             names.addAll(keys);
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * 4).order(java.nio.ByteOrder.nativeOrder());
             b.asFloatBuffer().put(v);

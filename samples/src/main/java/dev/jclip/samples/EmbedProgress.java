@@ -1,57 +1,39 @@
 package dev.jclip.samples;
 
 import dev.jclip.embed.BulkEmbedder;
-
-import java.io.PrintStream;
-import java.util.Locale;
+import dev.jclip.progress.ProgressListener;
+import dev.jclip.progress.ProgressTracker;
 
 /**
- * Renders bulk-embedding progress on stderr: one updating line with rate and ETA in a terminal,
- * a plain line every 10 s in a log; bad files as {@code skipped PATH: reason} lines.
+ * Bulk-embedding progress through the command line's {@link ConsoleProgress} (a bar with rate and
+ * ETA in a terminal, plain lines in a log, per {@code --progress}); bad files as
+ * {@code skipped PATH: reason} notes on the same stream.
  */
 final class EmbedProgress implements BulkEmbedder.Listener {
-    private final PrintStream err;
-    private final boolean tty = ConsoleProgress.stderrIsTerminal(); // System.console() is not null in a log on JDK 22+
-    private long total = -1, lastNs;
-    private boolean quiet;
+    private final ProgressListener out;
+    private final long alreadyDone;
+    private ProgressTracker tracker;
 
-    EmbedProgress(PrintStream err) { this.err = err; }
+    /** {@code alreadyDone}: items of the inputs found in the output already (a resumed run). */
+    EmbedProgress(String mode, long alreadyDone) {
+        this.out = ConsoleProgress.create(mode, "10s");
+        this.alreadyDone = alreadyDone;
+    }
 
-    EmbedProgress quiet(boolean q) { this.quiet = q; return this; }
+    @Override public void started(long total) {
+        tracker = out.track("embedding", "images", Math.max(0, total), Math.min(alreadyDone, Math.max(0, total)));
+    }
 
-    @Override public void started(long total) { this.total = total; lastNs = System.nanoTime(); }
-
+    /** Reported even with {@code --progress none}: a skipped file is a result, not progress. */
     @Override public void failed(String key, String reason) {
-        if (tty) err.print("\r\033[K");
-        err.println("skipped " + key + ": " + reason);
+        String line = "skipped " + key + ": " + reason;
+        if (out == ProgressListener.NONE) System.err.println(line);
+        else out.note(line);
     }
 
     @Override public void progress(BulkEmbedder.Stats s) {
-        if (quiet) return;
-        long now = System.nanoTime();
-        if (!tty && now - lastNs < 10_000_000_000L) return;
-        lastNs = now;
-        String line = line(s);
-        if (tty) err.print("\r\033[K" + line);
-        else err.println(line);
-        err.flush();
+        tracker.to(alreadyDone + s.embedded() + s.failed(), s.failed() > 0 ? s.failed() + " unreadable" : "");
     }
 
-    void done(BulkEmbedder.Stats s) {
-        if (tty && !quiet) err.println();
-    }
-
-    private String line(BulkEmbedder.Stats s) {
-        double rate = s.imagesPerSecond();
-        StringBuilder b = new StringBuilder("embedding: ").append(s.embedded());
-        if (total >= 0) b.append('/').append(total - s.skipped());
-        b.append(String.format(Locale.ROOT, " images, %.1f img/s", rate));
-        if (total >= 0 && rate > 0) {
-            long left = (long) ((total - s.skipped() - s.embedded() - s.failed()) / rate);
-            b.append(String.format(Locale.ROOT, ", ETA %d:%02d:%02d", left / 3600, left / 60 % 60, left % 60));
-        }
-        if (s.failed() > 0) b.append(", ").append(s.failed()).append(" bad");
-        if (s.skipped() > 0) b.append(", ").append(s.skipped()).append(" already done");
-        return b.toString();
-    }
+    void done() { if (tracker != null) tracker.close(); }
 }

@@ -66,6 +66,9 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--beam", defaultValue = "100", description = "HNSW construction beam width (default ${DEFAULT-VALUE}).")
     int beam;
 
+    @Option(names = "--progress", defaultValue = "auto", description = "auto (a bar on a terminal, lines in a log) | bar | lines | none")
+    String progress;
+
     @Override public Integer call() {
         if (source.embeddings != null) return fromEmbeddings();
         ImageSources src = ImageSources.of(source.images == null ? List.of() : source.images, source.list);
@@ -85,9 +88,13 @@ public final class IndexCommand implements Callable<Integer> {
             try (VectorIndex ix = append ? VectorIndex.open(out) : VectorIndex.create(out, em.model().architecture().embedDim(), info, m, beam)) {
                 Set<String> have = append ? ix.keys() : Set.of();
                 int w = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-                EmbedProgress progress = new EmbedProgress(System.err);
-                BulkEmbedder.Stats st = new BulkEmbedder(Models.embedder(em), batch, w).run(src, have::contains, ix, progress, src.count());
-                progress.done(st);
+                EmbedProgress p = new EmbedProgress(progress, have.size());
+                BulkEmbedder.Stats st;
+                try {
+                    st = new BulkEmbedder(Models.embedder(em), batch, w).run(src, have::contains, ix, p, src.count());
+                } finally {
+                    p.done();
+                }
                 System.out.println(String.format(Locale.ROOT, "indexed %d images into %s (%d in total, %.1f img/s)%s%s", st.embedded(), out,
                         ix.size(), st.imagesPerSecond(), st.skipped() > 0 ? ", " + st.skipped() + " already there" : "",
                         st.failed() > 0 ? ", " + st.failed() + " skipped as unreadable" : ""));

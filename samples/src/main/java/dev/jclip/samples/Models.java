@@ -2,6 +2,8 @@ package dev.jclip.samples;
 
 import dev.jclip.embed.ClipEmbedder;
 import dev.jclip.eval.EvalModel;
+import dev.jclip.io.OutputGuard;
+import dev.jclip.model.LoadedClip;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 
@@ -17,7 +19,8 @@ final class Models {
     private Models() {}
 
     static EvalModel open(Path checkpoint, Path vocab, String device, String dtype) {
-        return EvalModel.open(checkpoint, vocab, Device.parse(device).requireAvailable(), dtype == null ? null : DType.parse(dtype));
+        return EvalModel.open(checkpoint, LoadedClip.Options.defaults().withVocab(vocab)
+                .withDevice(Device.parse(device).requireAvailable()).withDtype(dtype == null ? null : DType.parse(dtype)));
     }
 
     /** The thread-safe embedder over {@code m} (text only when a tokenizer is known). */
@@ -42,7 +45,8 @@ final class Models {
     }
 
     /** Refuses an output that is one of the inputs (or holds one), before anything is written. */
-    static void refuseOutputAmongInputs(Path out, Iterable<Path> inputs) {
+    static void refuseOutputAmongInputs(Path out, java.util.Collection<Path> inputs) {
+        OutputGuard.refuseInputs(out, "--out", "SRC", inputs);          // links and other spellings too
         Path o = out.toAbsolutePath().normalize();
         for (Path in : inputs) {
             Path i = in.toAbsolutePath().normalize();

@@ -39,8 +39,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--request-threads", defaultValue = "32", description = "HTTP request threads (default ${DEFAULT-VALUE}); the global --threads sets libtorch's CPU threads.")
     int threads;
 
-    @Option(names = "--no-batching", description = "Run each request's model call on its own instead of gathering concurrent ones.")
-    boolean noBatching;
+    @Option(names = "--batching", defaultValue = "auto",
+            description = "Gather concurrent requests into one model batch: on, off, or auto (on for CUDA, off on the CPU, "
+                    + "where this libtorch runs batch 1 faster per image than larger batches; docs/search.md) (default ${DEFAULT-VALUE}).")
+    String batching;
 
     @Option(names = "--max-batch", defaultValue = "32", description = "Largest model batch (default ${DEFAULT-VALUE}).")
     int maxBatch;
@@ -64,6 +66,12 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxBatch < 1 || threads < 1 || maxBodyMb < 1 || maxPixels < 1 || maxTexts < 1 || batchWaitMs < 0) {
             throw new IllegalArgumentException("--max-batch, --request-threads, --max-body-mb, --max-pixels and --max-texts must be >= 1, --batch-wait-ms >= 0");
         }
+        boolean batch = switch (batching) {
+            case "on" -> true;
+            case "off" -> false;
+            case "auto" -> !device.startsWith("cpu");
+            default -> throw new IllegalArgumentException("--batching must be on, off or auto, got '" + batching + "'");
+        };
         VectorIndex ix = index == null ? null : VectorIndex.open(index);
         Path ckpt = checkpoint != null ? checkpoint : ix != null && ix.info().get("checkpoint") != null ? Path.of(ix.info().get("checkpoint")) : null;
         if (ckpt == null) throw new IllegalArgumentException("give --checkpoint (or an --index that records its model)");
@@ -74,7 +82,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             ClipServer.Limits limits = new ClipServer.Limits((long) maxBodyMb << 20, maxPixels, maxBatch, maxTexts,
                     Duration.ofMillis(batchWaitMs), 1024);
-            ClipServer server = new ClipServer(Models.embedder(m), ix, ckpt.toString(), limits, !noBatching, host, port, threads);
+            ClipServer server = new ClipServer(Models.embedder(m), ix, ckpt.toString(), limits, batch, host, port, threads);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 System.err.println("clip serve: stopping (finishing requests in flight, at most " + grace + " s)");
@@ -83,7 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
             }, "jclip-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             System.err.println("clip serve: listening on http://" + host + ":" + server.port() + " (model " + ckpt
-                    + (ix != null ? ", index " + index + " with " + ix.size() + " vectors" : "") + ", batching " + (noBatching ? "off" : "on") + ")");
+                    + (ix != null ? ", index " + index + " with " + ix.size() + " vectors" : "") + ", batching " + (batch ? "on" : "off") + ")");
             stopped.await();
         } finally {
             if (ix != null) ix.close();

@@ -128,7 +128,7 @@ class SearchServeTest {
         assertTrue(o.contains("embedded 2 images"), o);
         assertEquals(4, EmbeddingReader.open(out).size());
         String in = run(1, "embed", "--checkpoint", model.toString(), "--images", images.toString(), "--out", images.toString());
-        assertTrue(in.contains("is an input"), in);
+        assertTrue(in.contains("is the input SRC " + images), in);
     }
 
     // ---- server ----
@@ -192,5 +192,23 @@ class SearchServeTest {
         error(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/embed/text")).build(),
                 HttpResponse.BodyHandlers.ofString()), 405, "takes POST");
         ok(post("/embed/text", "application/json", "{\"texts\": [\"still up\"]}".getBytes()));
+    }
+
+    @Test void shutdownFinishesTheRequestsInFlight() throws Exception {
+        // a batcher that waits 800 ms for company keeps the request in flight while we stop
+        ClipServer slow = new ClipServer(Models.embedder(em), null, "tiny", new ClipServer.Limits(64 << 10, 10_000, 8, 16,
+                java.time.Duration.ofMillis(800), 64), true, "127.0.0.1", 0, 4);
+        URI uri = URI.create("http://127.0.0.1:" + slow.port() + "/embed/image");
+        HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(images.resolve("p2.png")))).build();
+        var pending = http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (slow.inFlight() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(1, slow.inFlight(), "the request reached the server");
+        slow.close(10);
+        HttpResponse<String> r = pending.get();
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(32, JSON.readTree(r.body()).get("embedding").size());
+        assertThrows(java.io.IOException.class, () -> http.send(req, HttpResponse.BodyHandlers.ofString()), "stopped: no longer accepting");
     }
 }
