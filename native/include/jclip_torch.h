@@ -189,6 +189,10 @@ int dup(int fd);
 int dup2(int oldfd, int newfd);
 int close(int fd);
 int open(const char* path, int flags, int mode);
+/* libtorch's own log (c10 LOG(WARNING/ERROR) to stderr: a caught failure's text, NNPACK's "Unsupported
+   hardware"): setenv TORCH_CPP_LOG_LEVEL, then c10::initLogging() (libc10) reads it into c10's level */
+int setenv(const char* name, const char* value, int overwrite);
+void _ZN3c1011initLoggingEv(void);
 
 #ifdef __cplusplus
 }

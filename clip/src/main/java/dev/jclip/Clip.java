@@ -1,5 +1,9 @@
 package dev.jclip;
 
+import dev.jclip.eval.Features;
+import dev.jclip.eval.PromptTemplates;
+import dev.jclip.eval.PromptTokenizer;
+import dev.jclip.eval.ZeroShotClassifier;
 import dev.jclip.image.ClipPreprocess;
 import dev.jclip.image.ImageTransform;
 import dev.jclip.model.ArchitectureResolver;
@@ -7,6 +11,8 @@ import dev.jclip.model.ClipArchitecture;
 import dev.jclip.model.ClipModel;
 import dev.jclip.model.LoadedClip;
 import dev.jclip.text.ClipTokenizer;
+import dev.jclip.torch.DType;
+import dev.jclip.torch.Device;
 import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
@@ -28,8 +34,14 @@ import java.util.List;
  *     Tensor image = clip.encodeImages(List.of(Path.of("dog.jpg")));
  *     clip.save(Path.of("vit-b-32.safetensors"));                        // loads later with nothing else
  * }
- * try (Clip rn = Clip.load(Path.of("RN50.pt"), Clip.options().withVocab(Path.of("bpe_simple_vocab_16e6.txt.gz")))) { ... }
+ * try (Clip rn = Clip.load(Path.of("RN50.pt"), Clip.options().withVocab(Path.of("bpe_simple_vocab_16e6.txt.gz")))) {
+ *     ZeroShotClassifier zs = rn.zeroShot(List.of("a dog", "a cat"), PromptTemplates.of(List.of("a photo of {}.")));
+ *     ZeroShotClassifier.Prediction best = rn.classify(List.of(Path.of("dog.jpg")), zs, 1).getFirst().getFirst();
+ * }
  * }</pre>
+ *
+ * <p>Fine-tuning takes the model and the tokenizer as they are:
+ * {@code new Trainer(clip.model(), clip.promptTokenizer()::tokenize, config)}, then {@link #save}.
  *
  * <p>Precision: half-precision weights compute in float32 on the CPU unless
  * {@code options().withDtype(...)} says otherwise (see {@link LoadedClip}). The returned tensors
@@ -98,6 +110,39 @@ public final class Clip implements AutoCloseable {
         try (Scope s = Scope.open(); var g = Torch.noGrad()) {
             Tensor images = Torch.of(data, n, 3, pre.size(), pre.size()).to(model().device(), model().dtype());
             return s.keep(model().encodeImage(images));
+        }
+    }
+
+    /** The tokenizer at the model's context length, truncating longer texts (what evaluation and training take). */
+    public PromptTokenizer promptTokenizer() { return PromptTokenizer.of(tokenizer(), architecture().contextLength()); }
+
+    /**
+     * A zero-shot classifier over {@code classNames}: each class's prompts ({@code templates}, {@code {}} = the
+     * class name) embedded, normalised and averaged, as in openai/CLIP's ImageNet notebook.
+     */
+    public ZeroShotClassifier zeroShot(List<String> classNames, PromptTemplates templates) {
+        return ZeroShotClassifier.build(model(), promptTokenizer(), classNames, templates, 256);
+    }
+
+    /** {@link #zeroShot(List, PromptTemplates)} with the class name itself as the prompt. */
+    public ZeroShotClassifier zeroShot(List<String> classNames) { return zeroShot(classNames, PromptTemplates.single()); }
+
+    /** The {@code k} most probable classes of each image file, best first. */
+    public List<List<ZeroShotClassifier.Prediction>> classify(List<Path> images, ZeroShotClassifier classifier, int k) {
+        return classifier.topK(features(encodeImages(images)), k);
+    }
+
+    /** Text features as host floats ({@link Features}, one row per text), not normalised. */
+    public Features textFeatures(List<String> texts) { return features(encodeTexts(texts)); }
+
+    /** Image features as host floats ({@link Features}, one row per file), not normalised. */
+    public Features imageFeatures(List<Path> files) { return features(encodeImages(files)); }
+
+    /** Copies {@code t} [N, D] to the host as float32 and closes it. */
+    private static Features features(Tensor t) {
+        try (t; Scope s = Scope.open()) {
+            Tensor host = t.to(Device.CPU, DType.F32).contiguous();
+            return new Features(host.toFloatArray(), (int) t.size(0), (int) t.size(1));
         }
     }
 

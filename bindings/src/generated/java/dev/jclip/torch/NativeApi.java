@@ -221,7 +221,11 @@ final class NativeApi {
             new Decl("close", "int close(int fd);",
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT), false, false),
             new Decl("open", "int open(const char* path, int flags, int mode);",
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false, false));
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false, false),
+            new Decl("setenv", "int setenv(const char* name, const char* value, int overwrite);",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), false, false),
+            new Decl("_ZN3c1011initLoggingEv", "void _ZN3c1011initLoggingEv(void);",
+                    FunctionDescriptor.ofVoid(), false, false));
 
     /** {@code int32_t aoti_torch_device_type_cpu(void);} */
     private static final class aoti_torch_device_type_cpu$ {
@@ -1494,6 +1498,32 @@ final class NativeApi {
             return (int) open$.HANDLE.invokeExact(path, flags, mode);
         } catch (Throwable t) {
             throw NativeLinker.rethrow("open", t);
+        }
+    }
+
+    /** {@code int setenv(const char* name, const char* value, int overwrite);} */
+    private static final class setenv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("setenv", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), false);
+    }
+
+    static int setenv(MemorySegment name, MemorySegment value, int overwrite) {
+        try {
+            return (int) setenv$.HANDLE.invokeExact(name, value, overwrite);
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("setenv", t);
+        }
+    }
+
+    /** {@code void _ZN3c1011initLoggingEv(void);} */
+    private static final class _ZN3c1011initLoggingEv$ {
+        static final MethodHandle HANDLE = NativeLinker.link("_ZN3c1011initLoggingEv", FunctionDescriptor.ofVoid(), false);
+    }
+
+    static void _ZN3c1011initLoggingEv() {
+        try {
+            _ZN3c1011initLoggingEv$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLinker.rethrow("_ZN3c1011initLoggingEv", t);
         }
     }
 

@@ -11,8 +11,10 @@ import java.util.function.IntSupplier;
 /**
  * libtorch 2.10's C ABI reports a failure only as a return code and prints the C++ exception text
  * to stderr ("Exception in aoti_torch: ..."). To put that text into the Java exception, a failed
- * call is replayed once with file descriptor 2 redirected to a temporary file. Replays are
- * serialised (fd 2 is process-wide); disable with {@code -Djclip.errorReplay=false}.
+ * call is replayed once with file descriptor 2 redirected to a temporary file. The first call prints
+ * nothing: {@link TorchLog} keeps libtorch's log level at FATAL and lowers it to ERROR for the
+ * replay only. Replays are serialised (fd 2 is process-wide); disable with
+ * {@code -Djclip.errorReplay=false}.
  */
 final class ErrorCapture {
     private static final boolean ENABLED = !"false".equals(System.getProperty("jclip.errorReplay"));
@@ -23,6 +25,18 @@ final class ErrorCapture {
     /** Runs {@code call} with stderr captured; returns libtorch's message or null. */
     static synchronized String replay(IntSupplier call) {
         if (!ENABLED) return null;
+        boolean quiet = TorchLog.isQuiet();
+        try {
+            if (quiet) TorchLog.level("ERROR");   // the shim logs the exception at ERROR
+            String text = capture(call::getAsInt);
+            return text == null ? null : clean(text);
+        } finally {
+            if (quiet) TorchLog.level("FATAL");
+        }
+    }
+
+    /** Everything written to file descriptor 2 while {@code body} runs (null when it could not be captured). */
+    static synchronized String capture(Runnable body) {
         Path tmp = null;
         int saved = -1, fd = -1;
         try (Arena arena = Arena.ofConfined()) {
@@ -35,12 +49,12 @@ final class ErrorCapture {
             if (saved < 0) return null;
             NativeApi.dup2(fd, 2);
             try {
-                call.getAsInt();
+                body.run();
             } finally {
+                System.err.flush();
                 NativeApi.dup2(saved, 2);
             }
-            String text = Files.readString(tmp, StandardCharsets.UTF_8);
-            return clean(text);
+            return Files.readString(tmp, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             return null;
         } finally {

@@ -56,7 +56,10 @@ public final class LibTorch {
         if (lt == null) {
             synchronized (LibTorch.class) {
                 lt = instance;
-                if (lt == null) instance = lt = load();
+                if (lt == null) {
+                    instance = lt = load();
+                    TorchLog.quietByDefault();   // after instance is set: linking the libc/c10 calls asks for it
+                }
             }
         }
         return lt;
@@ -78,7 +81,8 @@ public final class LibTorch {
         return lt;
     }
 
-    private static LibTorch loadExternal(Path dir) {
+    /** External mode from {@code dir}; package-private so that tests can check its refusals without replacing the loaded library. */
+    static LibTorch loadExternal(Path dir) {
         Path cpu = dir.resolve("libtorch_cpu.so");
         if (!Files.isRegularFile(cpu)) {
             throw new TorchException("external libtorch: no libtorch_cpu.so in " + dir.toAbsolutePath()

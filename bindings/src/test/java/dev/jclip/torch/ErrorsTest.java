@@ -24,6 +24,22 @@ class ErrorsTest {
         stillAlive();
     }
 
+    @Test void libtorchPrintsNothingForACaughtFailureAndTheTextReachesTheException() {
+        String[] message = new String[1];
+        String printed = ErrorCapture.capture(() -> {
+            try (Scope s = Scope.open()) {
+                Torch.ones(DType.F32, 3).add(Torch.ones(DType.F32, 4));
+            } catch (TorchException e) {
+                message[0] = e.getMessage();
+            }
+        });
+        assertNotNull(printed, "stderr could not be captured");
+        if (TorchLog.isQuiet()) assertEquals("", printed.strip(), "libtorch wrote to stderr for a failure the caller caught");
+        assertTrue(message[0] != null && message[0].contains("must match"), String.valueOf(message[0]));
+        assertFalse(message[0].contains("Exception raised from"), "the C++ backtrace stays out: " + message[0]);
+        stillAlive();
+    }
+
     @Test void dtypeMismatch() {
         try (Scope s = Scope.open()) {
             Tensor a = Torch.ones(DType.F32, 2, 2);

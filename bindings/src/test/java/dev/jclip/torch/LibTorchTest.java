@@ -21,8 +21,9 @@ class LibTorchTest {
         System.out.println("libtorch " + lt.version() + " " + lt.mode() + " at " + lt.directory() + " devices " + lt.devices());
     }
 
-    @Test void externalModeRejectsAFolderWithoutLibtorch() {
-        java.nio.file.Path empty = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
-        assertFalse(java.nio.file.Files.exists(empty.resolve("libtorch_cpu.so")));
+    @Test void externalModeRejectsAFolderWithoutLibtorch(@org.junit.jupiter.api.io.TempDir java.nio.file.Path empty) {
+        TorchException e = assertThrows(TorchException.class, () -> LibTorch.loadExternal(empty));
+        assertTrue(e.getMessage().contains("no libtorch_cpu.so in " + empty.toAbsolutePath()), e.getMessage());
+        assertTrue(e.getMessage().contains("JCLIP_LIBTORCH"), e.getMessage());
     }
 }

@@ -63,7 +63,7 @@ public final class ShapesDataset implements ImageTextDataset {
     }
 
     /**
-     * The held-out combinations: colour i < 4 with shape i (red circle, green square, blue
+     * The held-out combinations: colour i &lt; 4 with shape i (red circle, green square, blue
      * triangle, yellow diamond). Every colour and every shape still occurs in training.
      */
     public static boolean isHeldOut(int colour, int shape) { return colour < SHAPES.size() && colour == shape; }

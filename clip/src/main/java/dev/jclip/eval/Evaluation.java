@@ -19,14 +19,14 @@ import java.util.Map;
  * The evaluation harness behind {@code clip eval}: on a labelled test set, zero-shot top-1/top-K
  * and per-class accuracy (prompt ensemble over the class names); with a training set, the
  * linear-probe accuracy ({@link LinearProbe} on L2-normalised frozen image features); plus the
- * data for the two pictures: the zero-shot confusion matrix and an image-text similarity matrix
+ * data for the pictures: the zero-shot confusion matrix and an image-text similarity matrix
  * (one test image per class against the class prompts, as in the CLIP README's notebook).
  * Images that fail to decode are skipped and counted.
  *
  * <pre>{@code
  * Evaluation.Report r = new Evaluation(model, tokenizer).run(train, test);
  * System.out.println(r.summary());
- * r.write(Path.of("eval-out"));   // report.json, confusion_zeroshot.png, confusion_linear_probe.png, similarity.png
+ * r.write(Path.of("eval-out"));   // report.json (the command line also draws the confusion and similarity PNGs)
  * }</pre>
  */
 public final class Evaluation {
@@ -55,24 +55,11 @@ public final class Evaluation {
             return sb.toString();
         }
 
-        /** Writes {@code report.json} and the PNGs into {@code dir}; returns the files written. */
-        public List<Path> write(Path dir) {
-            List<Path> files = new ArrayList<>();
-            Path cm = dir.resolve("confusion_zeroshot.png");
-            Heatmaps.confusionMatrix(zeroShot, "zero-shot confusion, " + dataset, cm);
-            files.add(cm);
-            if (linearProbe != null) {
-                Path lp = dir.resolve("confusion_linear_probe.png");
-                Heatmaps.confusionMatrix(linearProbe, "linear-probe confusion, " + dataset, lp);
-                files.add(lp);
-            }
-            Path sim = dir.resolve("similarity.png");
-            Heatmaps.similarity(similarity, similarityImages, similarityTexts, "cosine similarity, image vs. text", sim);
-            files.add(sim);
+        /** Writes {@code report.json} into {@code dir} (atomically); returns its path. */
+        public Path write(Path dir) {
             Path json = dir.resolve("report.json");
             dev.jclip.io.AtomicFile.write(json, toJson().getBytes(StandardCharsets.UTF_8));
-            files.add(json);
-            return files;
+            return json;
         }
 
         public String toJson() {

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * One entry point for every supported checkpoint: the format is told by content, not by file
  * extension (a zip with {@code constants.pkl} or {@code code/} is TorchScript, a zip with
- * {@code data.pkl} is {@code torch.save}, an 8-byte length followed by {@code {} is safetensors).
+ * {@code data.pkl} is {@code torch.save}, an 8-byte length followed by <code>&#123;</code> is safetensors).
  *
  * <pre>{@code
  * try (StateDict sd = Checkpoints.loadClip(Path.of("open_clip_model.bin"))) { // OpenAI names

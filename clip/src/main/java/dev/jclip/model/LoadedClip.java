@@ -4,6 +4,7 @@ import dev.jclip.image.ClipPreprocess;
 import dev.jclip.image.ImageTransform;
 import dev.jclip.io.CheckpointFiles;
 import dev.jclip.io.StateDict;
+import dev.jclip.io.TensorBridge;
 import dev.jclip.io.TensorData;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
@@ -11,7 +12,6 @@ import dev.jclip.torch.Device;
 import dev.jclip.torch.Tensor;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -135,8 +135,7 @@ public final class LoadedClip implements AutoCloseable {
     public void save(Path out) {
         SelfContainedFile.checkOutput(out, path);
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            Map<String, TensorData> data = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) data.put(e.getKey(), SelfContainedFile.toData(e.getValue(), arena));
+            Map<String, TensorData> data = TensorBridge.toData(model.stateDict(), arena);
             SelfContainedFile.write(out, data, resolution, tokenizer, transform, sourceMetadata, path, layout);
         }
     }

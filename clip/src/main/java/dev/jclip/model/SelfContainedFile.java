@@ -5,13 +5,8 @@ import dev.jclip.io.CheckpointFiles;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import dev.jclip.io.TensorData;
-import dev.jclip.torch.Device;
-import dev.jclip.torch.Scope;
-import dev.jclip.torch.Tensor;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,17 +84,6 @@ final class SelfContainedFile {
         }
         if (!missing.isEmpty() || !shapes.isEmpty() || !unexpected.isEmpty()) throw new StateDictMismatchException(missing, unexpected, shapes);
         return out;
-    }
-
-    /** A host copy of a model tensor. */
-    static TensorData toData(Tensor t, Arena arena) {
-        try (Scope s = Scope.open()) {
-            Tensor host = t.detach().to(Device.CPU).contiguous();
-            MemorySegment src = host.asSegment();
-            MemorySegment dst = arena.allocate(Math.max(1, src.byteSize()), 64).asSlice(0, src.byteSize());
-            dst.copyFrom(src);
-            return TensorData.contiguous(t.dtype(), t.shape(), dst);
-        }
     }
 
     static void write(Path out, Map<String, TensorData> tensors, ArchitectureResolver.Resolution r, CheckpointTokenizer.Found tok,

@@ -48,7 +48,7 @@ public final class TextTransformer extends Module {
     public int contextLength() { return contextLength; }
 
     /**
-     * Text features [N, embed_dim] from token ids [N, L] (any integer dtype; L <= context length,
+     * Text features [N, embed_dim] from token ids [N, L] (any integer dtype; L &lt;= context length,
      * normally exactly it). {@code dtype} is the model's dtype.
      */
     public Tensor forward(Tensor tokens, DType dtype) {

@@ -10,5 +10,8 @@
  * ClipTokenizer tok = ClipTokenizer.load(Path.of("bpe_simple_vocab_16e6.txt.gz"));
  * int[][] ids = tok.tokenizeIds(List.of("a photo of a dog"), 77, false);
  * }</pre>
+ *
+ * <p><b>May import:</b> {@code dev.jclip.torch} (and the JDK and this module's libraries); nothing above it.
+ * {@code LayeringTest} enforces this list.
  */
 package dev.jclip.text;

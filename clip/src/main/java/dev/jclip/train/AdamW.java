@@ -82,7 +82,7 @@ public final class AdamW implements AutoCloseable {
     public Device device() { return decayStep.device(); }
 
     /**
-     * Whether {@code name} gets weight decay: open_clip's rule (not for tensors of rank < 2, i.e.
+     * Whether {@code name} gets weight decay: open_clip's rule (not for tensors of rank &lt; 2, i.e.
      * gains and biases, nor {@code logit_scale}) plus CLIP's "no decay on embeddings" (token and
      * positional embeddings are matrices).
      */

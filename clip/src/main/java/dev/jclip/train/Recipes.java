@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.FashionMnist;
 import dev.jclip.data.ShapesDataset;
-import dev.jclip.eval.Heatmaps;
 import dev.jclip.image.ClipPreprocess;
 import dev.jclip.progress.ProgressListener;
 import dev.jclip.model.ClipArchitecture;
@@ -59,21 +58,30 @@ public final class Recipes {
         return ClipArchitecture.vit(64, 28, 3, 128, 4, BYTES_CONTEXT, vocab, 64, 2, 2);
     }
 
-    /** Zero-shot on the shapes: held-out combinations, seen ones, chance = 1 / classes. */
-    public record ShapesScore(double heldoutTop1, double seenTop1, double chance, double[][] similarity) {}
+    /**
+     * A matrix for a heatmap: {@code values[row][column]} with their labels and a title (the
+     * command line draws it; the library has no plotting).
+     */
+    public record SimilarityMap(double[][] values, List<String> rows, List<String> columns, String title) {}
+
+    /**
+     * Zero-shot on the shapes: held-out combinations, seen ones, chance = 1 / classes; and the mean
+     * cosine similarity of each class's images (rows, "* " marks a held-out class) to each class prompt.
+     */
+    public record ShapesScore(double heldoutTop1, double seenTop1, double chance, SimilarityMap similarity) {}
 
     /**
      * Classifies {@code heldout} images of the held-out combinations and {@code seen} images of
-     * the seen ones among all colour-shape classes, and draws {@code similarity.png} into {@code out}.
+     * the seen ones among all colour-shape classes.
      */
     public static ShapesScore evaluateShapes(ContrastiveModel model, Function<List<String>, Tensor> tokenize, int imageSize,
-                                             int heldout, int seen, Path out, Device device) {
-        return evaluateShapes(model, tokenize, imageSize, heldout, seen, out, device, ProgressListener.NONE);
+                                             int heldout, int seen, Device device) {
+        return evaluateShapes(model, tokenize, imageSize, heldout, seen, device, ProgressListener.NONE);
     }
 
     /** As above, with progress reported to {@code progress} (the shapes are drawn at the model's size: no transform). */
     public static ShapesScore evaluateShapes(ContrastiveModel model, Function<List<String>, Tensor> tokenize, int imageSize,
-                                             int heldout, int seen, Path out, Device device, ProgressListener progress) {
+                                             int heldout, int seen, Device device, ProgressListener progress) {
         List<String> names = new ArrayList<>();
         for (int k = 0; k < ShapesDataset.classCount(); k++) names.add(ShapesDataset.className(k));
         try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, names, SHAPES_PROMPTS, device)) {
@@ -87,18 +95,24 @@ public final class Recipes {
                 boolean held = ShapesDataset.isHeldOut(k / ShapesDataset.SHAPES.size(), k % ShapesDataset.SHAPES.size());
                 rows.add((held ? "* " : "") + names.get(k));
             }
-            if (out != null) Heatmaps.similarity(sim, rows, names, "images (rows, * = held out) vs class prompts: mean cosine", out.resolve("similarity.png"));
-            return new ShapesScore(h.top1(), s.top1(), 1.0 / c, sim);
+            return new ShapesScore(h.top1(), s.top1(), 1.0 / c, new SimilarityMap(sim, List.copyOf(rows), List.copyOf(names),
+                    "images (rows, * = held out) vs class prompts: mean cosine"));
         }
     }
 
     /**
      * Fashion-MNIST zero-shot top-1 on the 10,000 test images, with the data set's class names,
-     * templates and transform (the same ones {@code clip eval --dataset fashion-mnist} uses).
+     * templates and transform (the same ones {@code clip eval --dataset fashion-mnist} uses);
+     * {@link #fashionSimilarity} turns its mean similarities into a heatmap's matrix.
      */
     public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
-                                                     int imageSize, Path out, Device device) {
-        return evaluateFashion(model, tokenize, dir, FashionMnist.TRANSFORM.preprocess(imageSize), out, device, ProgressListener.NONE);
+                                                     int imageSize, Device device) {
+        return evaluateFashion(model, tokenize, dir, FashionMnist.TRANSFORM.preprocess(imageSize), device, ProgressListener.NONE);
+    }
+
+    /** The mean cosine similarity of each class's test images (rows) to each class's prompts. */
+    public static SimilarityMap fashionSimilarity(ZeroShotEval.Result r) {
+        return new SimilarityMap(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES, "test images (rows) vs class prompts: mean cosine");
     }
 
     /**
@@ -106,13 +120,10 @@ public final class Recipes {
      * padding) and progress reported to {@code progress}.
      */
     public static ZeroShotEval.Result evaluateFashion(ContrastiveModel model, Function<List<String>, Tensor> tokenize, Path dir,
-                                                     ClipPreprocess preprocess, Path out, Device device, ProgressListener progress) {
+                                                     ClipPreprocess preprocess, Device device, ProgressListener progress) {
         var test = FashionMnist.load(dir, FashionMnist.Split.TEST).captioned(preprocess, 0);
         try (ZeroShotEval zs = ZeroShotEval.build(model, tokenize, FashionMnist.CLASSES, FashionMnist.TEMPLATES, device)) {
-            ZeroShotEval.Result r = zs.evaluate(test, 500, progress);
-            if (out != null) Heatmaps.similarity(r.meanSimilarity(), FashionMnist.CLASSES, FashionMnist.CLASSES,
-                    "test images (rows) vs class prompts: mean cosine", out.resolve("similarity.png"));
-            return r;
+            return zs.evaluate(test, 500, progress);
         }
     }
 

@@ -34,7 +34,11 @@ public final class TrainJob {
      * The JSON report (steps, seconds, samples/s, last loss, zero-shot scores), the loop's summary,
      * and whether this process is rank 0 (the only one whose report is complete).
      */
-    public record Result(ObjectNode report, TrainRun.Summary summary, boolean main) {}
+    /**
+     * The run's outcome: the JSON report, the summary, whether this process is rank 0, and (after
+     * the zero-shot check, else null) the similarity matrix the command line draws as {@code similarity.png}.
+     */
+    public record Result(ObjectNode report, TrainRun.Summary summary, boolean main, Recipes.SimilarityMap similarity) {}
 
     private final TrainOptions o;
 
@@ -166,16 +170,19 @@ public final class TrainJob {
             // Training is over: leave the job now, so that the others do not wait at the
             // closing barrier (and time out) while rank 0 evaluates.
             pg.close();
-            if (!main) return new Result(rep, sum, false);
+            if (!main) return new Result(rep, sum, false, null);
         }
+        Recipes.SimilarityMap similarity = null;
         if (o.evaluate && synthetic) {
-            Recipes.ShapesScore s = Recipes.evaluateShapes(cm, tokenize, res, 800, 2000, o.out, dev, o.progress);
+            Recipes.ShapesScore s = Recipes.evaluateShapes(cm, tokenize, res, 800, 2000, dev, o.progress);
             rep.put("heldout_top1", s.heldoutTop1()).put("seen_top1", s.seenTop1()).put("chance", s.chance());
+            similarity = s.similarity();
         } else if (o.evaluate && fashion) {
-            ZeroShotEval.Result z = Recipes.evaluateFashion(cm, tokenize, o.fashionDir, preprocess, o.out, dev, o.progress);
+            ZeroShotEval.Result z = Recipes.evaluateFashion(cm, tokenize, o.fashionDir, preprocess, dev, o.progress);
             rep.put("zero_shot_top1", z.top1()).put("test_images", z.total()).put("chance", 0.1);
+            similarity = Recipes.fashionSimilarity(z);
         }
         rep.put("out", o.out.toAbsolutePath().toString());
-        return new Result(rep, sum, true);
+        return new Result(rep, sum, true, similarity);
     }
 }

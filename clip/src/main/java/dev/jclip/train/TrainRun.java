@@ -1,7 +1,5 @@
 package dev.jclip.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.BatchSource;
 import dev.jclip.dist.ProcessGroup;
@@ -15,15 +13,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The outer loop of a run: steps from the trainer's current step to the config's total, progress
  * reports (step, loss, lr, samples/s, ETA) to a {@link ProgressListener}, metrics as JSON lines in
  * {@code OUT/metrics.jsonl}, a checkpoint committed as one unit ({@link RunFolder}) every
- * {@code checkpointEvery} steps and at the end, the loss curve {@code OUT/loss.png} from the whole
- * metrics file (so a resumed run plots its full history). In a data-parallel job
+ * {@code checkpointEvery} steps and at the end; the command line draws the loss curve from
+ * the metrics file afterwards. In a data-parallel job
  * ({@link Trainer#distribute}) only rank 0 writes and reports; all ranks meet at a barrier after
  * each checkpoint, so none runs ahead of a checkpoint it might have to resume from; samples/s
  * count the global batch.
@@ -36,7 +32,6 @@ public final class TrainRun {
     /** How the run ended: steps done in this call, the seconds they took, the last loss. */
     public record Summary(long steps, double seconds, double lastLoss, double samplesPerSecond, boolean stoppedByTime) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path out;
     private final int checkpointEvery;
     private final int logEvery;
@@ -80,7 +75,7 @@ public final class TrainRun {
 
     /**
      * Trains until the config's step count, or until {@code maxSeconds} (0 = no limit) have
-     * passed; then writes the final checkpoint and the loss curve.
+     * passed; then writes the final checkpoint.
      */
     public Summary run(Trainer trainer, BatchSource data, double maxSeconds) {
         ProcessGroup pg = trainer.parallel() == null ? null : trainer.parallel().processGroup();
@@ -154,10 +149,6 @@ public final class TrainRun {
                 // The signal's note goes to stderr whatever the listener: the user must learn how to continue.
                 System.err.println("jclip: stopped by a signal after step " + trainer.step() + "; checkpoint saved in " + out
                         + " (continue with --resume)");
-                // The JVM is shutting down: AWT (the plots) may refuse to start; the checkpoint is what matters.
-                try { if (main) plotLoss(); } catch (RuntimeException | Error e) { System.err.println("jclip: loss plot skipped: " + e); }
-            } else if (main) {
-                plotLoss();
             }
         } finally {
             finished.countDown();
@@ -181,22 +172,5 @@ public final class TrainRun {
             pg.broadcast(flag, 0);
             return flag.item() != 0;
         }
-    }
-
-    /** Draws {@code OUT/loss.png} from every record of {@code OUT/metrics.jsonl}. */
-    public void plotLoss() {
-        Path metrics = out.resolve("metrics.jsonl");
-        List<double[]> pts = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(metrics)) {
-                if (line.isBlank()) continue;
-                JsonNode n = JSON.readTree(line);
-                if (n.has("step") && n.has("loss")) pts.add(new double[]{n.get("step").asDouble(), n.get("loss").asDouble()});
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + metrics + ": " + e.getMessage(), e);
-        }
-        double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(), y = pts.stream().mapToDouble(p -> p[1]).toArray();
-        TrainPlots.lossCurve(x, y, out.resolve("loss.png"));
     }
 }

@@ -59,7 +59,7 @@ public record TrainStart(ClipModel model, ClipTokenizer tokenizer, Map<String, S
     }
 
     /**
-     * The checkpoint {@code init} as inference loads it ({@link EvalModel}), in float32 on
+     * The checkpoint {@code init} as inference loads it ({@link dev.jclip.eval.EvalModel}), in float32 on
      * {@code device}; {@code vocab} overrides the recorded tokenizer, and is needed when none is
      * recorded (released checkpoints). A run folder ({@link RunFolder}) means its latest model.
      */

@@ -1,5 +1,6 @@
 package dev.jclip.eval;
 
+import dev.jclip.testing.SharedFiles;
 import dev.jclip.data.LabelledImages;
 import dev.jclip.data.LabelledFolder;
 import dev.jclip.data.Subset;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class DatasetsTest {
     static final Path FMNIST = FashionMnist.DEFAULT_DIR;
-    static Path preprocess() { return Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures")).resolve("preprocess"); }
+    static Path preprocess() { return SharedFiles.fixture("preprocess"); }
 
     @Test void readsTheInstalledFashionMnist() {
         Assumptions.assumeTrue(FashionMnist.available(FMNIST), "dataset-fashion-mnist not installed");

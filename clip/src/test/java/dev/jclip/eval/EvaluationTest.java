@@ -10,17 +10,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The harness end to end on a Fashion-MNIST subset with a stand-in encoder: metrics consistent, pictures readable. */
+/** The harness end to end on a Fashion-MNIST subset with a stand-in encoder: metrics consistent, report written. */
 class EvaluationTest {
-    @Test void fashionMnistSubsetGivesConsistentMetricsAndReadablePictures(@TempDir Path out) throws Exception {
+    @Test void fashionMnistSubsetGivesConsistentMetricsAndAReport(@TempDir Path out) throws Exception {
         Assumptions.assumeTrue(FashionMnist.available(DatasetsTest.FMNIST), "dataset-fashion-mnist not installed");
         LabelledImages train = Subset.head(FashionMnist.load(DatasetsTest.FMNIST, FashionMnist.Split.TRAIN), 600);
         LabelledImages test = Subset.head(FashionMnist.load(DatasetsTest.FMNIST, FashionMnist.Split.TEST), 300);
@@ -35,12 +32,7 @@ class EvaluationTest {
             long total = 0;
             for (long[] row : r.zeroShot().confusion()) for (long v : row) total += v;
             assertEquals(300, total);
-            List<Path> files = r.write(out);
-            assertEquals(4, files.size());
-            for (Path f : files) assertTrue(Files.size(f) > 0, f.toString());
-            BufferedImage cm = ImageIO.read(out.resolve("confusion_zeroshot.png").toFile());
-            assertTrue(cm.getWidth() >= 480 && cm.getHeight() >= 480);
-            assertNotNull(ImageIO.read(out.resolve("similarity.png").toFile()));
+            assertEquals(out.resolve("report.json"), r.write(out));
             String json = Files.readString(out.resolve("report.json"));
             assertTrue(json.contains("\"linear_probe\"") && json.contains("\"ankle boot\""), json);
             assertTrue(r.summary().contains("zero-shot     top-1"), r.summary());

@@ -1,5 +1,6 @@
 package dev.jclip.eval;
 
+import dev.jclip.testing.SharedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 class PromptTemplatesTest {
-    static Path data() { return Path.of(System.getProperty("jclip.data", "../shared/data")); }
+    static Path data() { return SharedFiles.data(); }
 
     @Test void readsTheEightyImagenetTemplates() {
         PromptTemplates t = PromptTemplates.read(data().resolve("imagenet_templates.json"));

@@ -1,24 +1,16 @@
 package dev.jclip.image;
 
+import dev.jclip.testing.SharedFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the shared reference fixtures are (system property {@code jclip.fixtures}). */
+/** The preprocessing fixtures (found through {@link SharedFiles}). */
 final class Fixtures {
     private Fixtures() {
     }
 
     static Path preprocessDir() {
-        String p = System.getProperty("jclip.fixtures", "../shared/fixtures");
-        Path dir = Path.of(p).resolve("preprocess");
-        if (!Files.isDirectory(dir)) {
-            // running from the module directory: the default is relative to the repository root
-            Path alt = Path.of("..", "..", "shared", "fixtures", "preprocess");
-            if (Files.isDirectory(alt)) {
-                return alt;
-            }
-        }
-        return dir;
+        return SharedFiles.fixture("preprocess");
     }
 
     /**

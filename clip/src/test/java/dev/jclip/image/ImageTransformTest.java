@@ -1,5 +1,6 @@
 package dev.jclip.image;
 
+import dev.jclip.testing.SharedFiles;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ImageTransformTest {
-    static Path preprocess() { return Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures")).resolve("preprocess"); }
+    static Path preprocess() { return SharedFiles.fixture("preprocess"); }
 
     @Test void metadataRoundTripAndDefault() {
         assertEquals(ImageTransform.clip(), ImageTransform.fromMetadata(Map.of(), "m.safetensors"), "nothing recorded = CLIP's transform");

@@ -1,5 +1,6 @@
 package dev.jclip.io;
 
+import dev.jclip.testing.SharedFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -7,14 +8,12 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Locates the shared reference fixtures (system property {@code jclip.fixtures}). */
+/** The shared reference fixtures (found through {@link SharedFiles}). */
 final class Fixtures {
     private Fixtures() {}
 
     static Path root() {
-        Path p = Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures"));
-        assertTrue(Files.isDirectory(p), "fixture folder " + p.toAbsolutePath() + " not found (set -Djclip.fixtures)");
-        return p;
+        return SharedFiles.fixtures();
     }
 
     /** Every model folder under {@code models/}. */

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.testing.SharedFiles;
 import dev.jclip.torch.Tensor;
 
 import java.io.IOException;
@@ -10,29 +11,25 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Locates the reference fixtures ({@code -Djclip.fixtures}, default {@code ../shared/fixtures}) and compares tensors. */
+/** The reference model fixtures (found through {@link SharedFiles}) and tensor comparison. */
 final class Fixtures {
     private Fixtures() {}
 
     static Path root() {
-        return Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures"));
+        return SharedFiles.fixtures();
     }
 
     /** Every model folder of the fixture set; skips the calling test when the set is absent. */
     static List<Path> modelDirs() throws IOException {
-        Path models = root().resolve("models");
-        assumeTrue(Files.isDirectory(models), "fixture folder " + models.toAbsolutePath() + " not found");
+        Path models = SharedFiles.fixture("models");
         try (Stream<Path> s = Files.list(models)) {
             return s.filter(Files::isDirectory).sorted().toList();
         }
     }
 
     static Path modelDir(String name) throws IOException {
-        Path dir = root().resolve("models").resolve(name);
-        assumeTrue(Files.isDirectory(dir), "fixture folder " + dir.toAbsolutePath() + " not found");
-        return dir;
+        return SharedFiles.fixture("models/" + name);
     }
 
     /**

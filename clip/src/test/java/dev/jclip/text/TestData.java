@@ -1,6 +1,6 @@
 package dev.jclip.text;
 
-import java.nio.file.Files;
+import dev.jclip.testing.SharedFiles;
 import java.nio.file.Path;
 
 /** Locations of the third-party test data (read in place, never copied into the project). */
@@ -8,18 +8,16 @@ final class TestData {
     private TestData() {}
 
     static Path fixtures() {
-        return Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures"));
+        return SharedFiles.fixtures();
     }
 
     static Path data() {
-        return Path.of(System.getProperty("jclip.data", "../shared/data"));
+        return SharedFiles.data();
     }
 
-    /** OpenAI's merges file; tests fail loudly when it is missing (it is required test data). */
+    /** OpenAI's merges file (the {@link SharedFiles} policy when it is missing). */
     static Path openAiVocab() {
-        Path p = data().resolve("bpe_simple_vocab_16e6.txt.gz");
-        if (!Files.isRegularFile(p)) throw new IllegalStateException("no vocabulary at " + p.toAbsolutePath());
-        return p;
+        return SharedFiles.data("bpe_simple_vocab_16e6.txt.gz");
     }
 
     private static ClipTokenizer shared;

@@ -1,5 +1,6 @@
 package dev.jclip.text;
 
+import dev.jclip.testing.SharedFiles;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import dev.jclip.torch.DType;
@@ -15,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The tensor form of clip.tokenize equals the fixtures' {@code tokens_clip} (captions of the model inputs). */
 class TokenizeTensorTest {
     @Test void captionsTokenizeToTheFixtureTokens() throws Exception {
-        Path fixtures = Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures"));
-        Path vocab = Path.of(System.getProperty("jclip.data", "../shared/data")).resolve("bpe_simple_vocab_16e6.txt.gz");
+        Path fixtures = SharedFiles.fixtures();
+        Path vocab = SharedFiles.data("bpe_simple_vocab_16e6.txt.gz");
         ClipTokenizer tok = ClipTokenizer.load(vocab);
         for (String model : List.of("vit_a", "resnet_b")) {
             try (StateDict in = Safetensors.read(fixtures.resolve("models").resolve(model).resolve("inputs.safetensors"));

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainRunTest {
@@ -27,7 +28,7 @@ class TrainRunTest {
         var first = new ObjectMapper().readTree(lines.get(0));
         assertEquals(1, first.get("step").asInt());
         assertTrue(first.has("loss") && first.has("lr") && first.has("samples_per_s"));
-        assertTrue(Files.size(out.resolve("loss.png")) > 1000);
+        assertFalse(Files.exists(out.resolve("loss.png")), "plots are the command line's, not the library's");
         try (StateDict sd = Safetensors.read(out.resolve("model.safetensors"))) {
             assertEquals("{\"type\":\"bytes\"}", sd.metadata().get("tokenizer"));
             assertEquals("{\"embed_dim\":8}", sd.metadata().get("config"));

@@ -34,6 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .steps(steps).batch(batch).lr(lr).weightDecay(0.1).precision(precision).seed(seed)
                 .checkpointEvery(0).logEvery(5).maxMinutes(maxMinutes)
                 .progress(ConsoleProgress.create(noProgress ? "none" : progress, "10s"))).run();
+        RunPictures.draw(r, out);
         ObjectNode rep = r.report();
         double secs = (System.nanoTime() - t0) / 1e9;
         System.err.printf("trained %d steps in %.0f s (%.0f samples/s)%s%n", rep.get("steps").asLong(), r.summary().seconds(),

@@ -4,7 +4,6 @@ import dev.jclip.data.FashionMnist;
 import dev.jclip.eval.EvalModel;
 import dev.jclip.eval.Evaluation;
 import dev.jclip.eval.Features;
-import dev.jclip.eval.Heatmaps;
 import dev.jclip.data.CaptionFolder;
 import dev.jclip.eval.ImageEmbedder;
 import dev.jclip.data.LabelledFolder;
@@ -116,7 +115,8 @@ public final class EvalCommand implements Callable<Integer> {
             Evaluation.Report r = ev.run(name, trainSet, testSet);
             for (PreprocessBatch.Failure f : r.skipped()) System.err.println("skipped " + f.file() + ": " + f.reason());
             System.out.print(r.summary());
-            for (Path p : r.write(out)) System.out.println("wrote " + p);
+            for (Path p : Heatmaps.evaluation(r, out)) System.out.println("wrote " + p);
+            System.out.println("wrote " + r.write(out));
             return 0;
         }
     }

@@ -89,6 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         TrainJob.Result r = new TrainJob(options()).run();
+        RunPictures.draw(r, out);
         if (r.main()) System.out.println(r.report().toString()); // rank 0 alone reports
         return 0;
     }

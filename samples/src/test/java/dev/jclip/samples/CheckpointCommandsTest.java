@@ -1,5 +1,6 @@
 package dev.jclip.samples;
 
+import dev.jclip.testing.SharedFiles;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import dev.jclip.model.ClipArchitecture;
@@ -20,7 +21,7 @@ class CheckpointCommandsTest {
     @TempDir Path dir;
 
     private static Path models() {
-        Path p = Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures")).resolve("models");
+        Path p = SharedFiles.fixture("models");
         assertTrue(Files.isDirectory(p), "fixtures not found at " + p.toAbsolutePath());
         return p;
     }

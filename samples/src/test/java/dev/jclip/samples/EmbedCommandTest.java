@@ -1,5 +1,6 @@
 package dev.jclip.samples;
 
+import dev.jclip.testing.SharedFiles;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code clip embed} reproduces the reference's features and logits on the fixture models. */
 class EmbedCommandTest {
-    static Path fixtures() { return Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures")); }
+    static Path fixtures() { return SharedFiles.fixtures(); }
 
     @TempDir Path dir;
 
@@ -43,7 +44,7 @@ class EmbedCommandTest {
         Path png = fixtures().resolve("preprocess/rgb_73x64.png");
         Path out = dir.resolve("img.safetensors");
         int rc = new CommandLine(new ClipCommand()).execute("embed", "--checkpoint", m.toString(), "--images",
-                png.toString(), bad.toString(), Path.of(System.getProperty("jclip.data", "../shared/data")).resolve("CLIP.png").toString(), "--out", out.toString());
+                png.toString(), bad.toString(), SharedFiles.data("CLIP.png").toString(), "--out", out.toString());
         assertEquals(1, rc, "a skipped file makes the exit code 1");
         try (StateDict got = Safetensors.read(out)) {
             assertArrayEquals(new long[]{2, 32}, got.get("image_features").shape(), "embed_dim of vit_a is 32");

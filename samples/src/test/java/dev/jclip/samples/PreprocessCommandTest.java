@@ -1,5 +1,6 @@
 package dev.jclip.samples;
 
+import dev.jclip.testing.SharedFiles;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class PreprocessCommandTest {
     @TempDir Path dir;
 
     @Test void writesTheReferenceTensorsAndSkipsBadFiles() throws Exception {
-        Path pre = Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures")).resolve("preprocess");
+        Path pre = SharedFiles.fixture("preprocess");
         Path bad = Files.writeString(dir.resolve("broken.png"), "not an image");
         Path out = dir.resolve("out.safetensors");
         int rc = new CommandLine(new ClipCommand()).execute("preprocess", "--size", "64", "--out", out.toString(),

@@ -1,5 +1,6 @@
 package dev.jclip.samples;
 
+import dev.jclip.testing.SharedFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,11 +29,11 @@ class TokenizeCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path fixtures() {
-        return Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures"));
+        return SharedFiles.fixtures();
     }
 
     private static String vocab() {
-        return Path.of(System.getProperty("jclip.data", "../shared/data")).resolve("bpe_simple_vocab_16e6.txt.gz").toString();
+        return SharedFiles.data("bpe_simple_vocab_16e6.txt.gz").toString();
     }
 
     private static List<JsonNode> cases() throws Exception {

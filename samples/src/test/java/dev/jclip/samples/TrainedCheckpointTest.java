@@ -1,5 +1,6 @@
 package dev.jclip.samples;
 
+import dev.jclip.testing.SharedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jclip.data.FashionMnist;
 import dev.jclip.eval.EvalModel;
@@ -24,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * and prompts that training saw. Training runs are a few steps: only the plumbing is checked.
  */
 class TrainedCheckpointTest {
-    static final Path DATA = Path.of(System.getProperty("jclip.data", "../shared/data"));
 
     @Test void zeroShotRunsOnADemoCheckpoint(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("demo");
@@ -35,7 +35,7 @@ class TrainedCheckpointTest {
         Path ckpt = out.resolve("model.safetensors");
 
         ZeroShotCommandTest.Run one = ZeroShotCommandTest.run("zero-shot", "--checkpoint", ckpt.toString(),
-                "--classes", "a diagram,a dog,a cat", "--json", "--no-cache", DATA.resolve("CLIP.png").toString());
+                "--classes", "a diagram,a dog,a cat", "--json", "--no-cache", SharedFiles.data("CLIP.png").toString());
         assertEquals(0, one.rc(), one.err());
         JsonNode preds = Json.MAPPER.readTree(one.out().lines().findFirst().orElseThrow()).get("predictions");
         List<String> classes = new ArrayList<>();
@@ -46,9 +46,9 @@ class TrainedCheckpointTest {
         assertEquals(1.0, sum, 1e-5);
 
         Path imgs = Files.createDirectories(dir.resolve("imgs"));
-        Files.copy(DATA.resolve("CLIP.png"), imgs.resolve("a.png"));
-        Files.copy(DATA.resolve("CLIP.png"), imgs.resolve("b.png"));
-        Files.write(imgs.resolve("broken.png"), java.util.Arrays.copyOf(Files.readAllBytes(DATA.resolve("CLIP.png")), 100));
+        Files.copy(SharedFiles.data("CLIP.png"), imgs.resolve("a.png"));
+        Files.copy(SharedFiles.data("CLIP.png"), imgs.resolve("b.png"));
+        Files.write(imgs.resolve("broken.png"), java.util.Arrays.copyOf(Files.readAllBytes(SharedFiles.data("CLIP.png")), 100));
         ZeroShotCommandTest.Run folder = ZeroShotCommandTest.run("zero-shot", "--checkpoint", ckpt.toString(),
                 "--classes", "a diagram,a dog,a cat", "--no-cache", imgs.toString());
         assertEquals(1, folder.rc(), "a skipped image makes the exit code 1");

@@ -1,5 +1,6 @@
 package dev.jclip.samples;
 
+import dev.jclip.testing.SharedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
@@ -32,11 +33,14 @@ import static org.junit.jupiter.api.Assertions.*;
 class ZeroShotCommandTest {
     @TempDir static Path dir;
     static Path checkpoint;
-    static Path data = Path.of(System.getProperty("jclip.data", "../shared/data"));
 
     @BeforeAll static void tinyModelWithBytesTokenizer() {
+        checkpoint = tinyCheckpoint(dir.resolve("tiny.safetensors"));
+    }
+
+    /** The fixture ViT with a random 514-row token table and the bytes tokenizer recorded, written to {@code checkpoint}. */
+    static Path tinyCheckpoint(Path checkpoint) {
         Path src = EmbedCommandTest.fixtures().resolve("models/vit_a/model.safetensors");
-        checkpoint = dir.resolve("tiny.safetensors");
         try (StateDict sd = Safetensors.read(src); Arena arena = Arena.ofConfined()) {
             Map<String, TensorData> t = new LinkedHashMap<>(sd.tensors());
             float[] emb = new float[514 * 64];
@@ -45,6 +49,7 @@ class ZeroShotCommandTest {
             t.put("token_embedding.weight", TensorData.contiguous(DType.F32, new long[]{514, 64}, arena.allocateFrom(ValueLayout.JAVA_FLOAT, emb)));
             Safetensors.write(checkpoint, t, Map.of("format", "pt", "tokenizer", "{\"type\":\"bytes\"}"));
         }
+        return checkpoint;
     }
 
     record Run(int rc, String out, String err) {}
@@ -68,7 +73,7 @@ class ZeroShotCommandTest {
     @Test void classifiesClipPngAgainstThreeClassesAsJson() throws Exception {
         Path cache = dir.resolve("cache1");
         Run r = run("zero-shot", "--checkpoint", checkpoint.toString(), "--classes", "a diagram,a dog,a cat",
-                "--json", "--cache", cache.toString(), data.resolve("CLIP.png").toString());
+                "--json", "--cache", cache.toString(), SharedFiles.data("CLIP.png").toString());
         assertEquals(0, r.rc(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(1, lines.size(), r.out());
@@ -83,14 +88,14 @@ class ZeroShotCommandTest {
         assertTrue(r.err().contains("cached in"), r.err());
         // Second run: the weights come from the cache and the answer is the same.
         Run again = run("zero-shot", "--checkpoint", checkpoint.toString(), "--classes", "a diagram,a dog,a cat",
-                "--json", "--cache", cache.toString(), data.resolve("CLIP.png").toString());
+                "--json", "--cache", cache.toString(), SharedFiles.data("CLIP.png").toString());
         assertTrue(again.err().contains("from cache"), again.err());
         assertEquals(r.out(), again.out());
     }
 
     @Test void folderWithABrokenImageReportsItAndClassifiesTheRest() throws Exception {
         Path imgs = Files.createDirectories(dir.resolve("imgs"));
-        Files.copy(data.resolve("CLIP.png"), imgs.resolve("a.png"));
+        Files.copy(SharedFiles.data("CLIP.png"), imgs.resolve("a.png"));
         Files.copy(EmbedCommandTest.fixtures().resolve("preprocess/photo_120x80_q90.jpg"), imgs.resolve("b.jpg"));
         byte[] jpg = Files.readAllBytes(imgs.resolve("b.jpg"));
         Files.write(imgs.resolve("c_truncated.jpg"), java.util.Arrays.copyOf(jpg, 40));
@@ -106,16 +111,16 @@ class ZeroShotCommandTest {
     }
 
     @Test void badClassesAndTemplatesAreNamed() throws Exception {
-        Run empty = run("zero-shot", "--checkpoint", checkpoint.toString(), "--classes", " ", data.resolve("CLIP.png").toString());
+        Run empty = run("zero-shot", "--checkpoint", checkpoint.toString(), "--classes", " ", SharedFiles.data("CLIP.png").toString());
         assertNotEquals(0, empty.rc());
         assertTrue(empty.err().contains("empty class list"), empty.err());
         Path bad = Files.writeString(dir.resolve("bad.txt"), "a {foo} of {}\n");
         Run tpl = run("zero-shot", "--checkpoint", checkpoint.toString(), "--classes", "a,b", "--templates", bad.toString(),
-                data.resolve("CLIP.png").toString());
+                SharedFiles.data("CLIP.png").toString());
         assertNotEquals(0, tpl.rc());
         assertTrue(tpl.err().contains("{foo}"), tpl.err());
         Run noVocab = run("zero-shot", "--checkpoint", EmbedCommandTest.fixtures().resolve("models/vit_a/model.safetensors").toString(),
-                "--classes", "a,b", data.resolve("CLIP.png").toString());
+                "--classes", "a,b", SharedFiles.data("CLIP.png").toString());
         assertNotEquals(0, noVocab.rc());
         assertTrue(noVocab.err().contains("brings no tokenizer") && noVocab.err().contains("--vocab"), noVocab.err());
     }

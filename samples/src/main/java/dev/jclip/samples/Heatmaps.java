@@ -1,5 +1,7 @@
-package dev.jclip.eval;
+package dev.jclip.samples;
 
+import dev.jclip.eval.ClassificationMetrics;
+import dev.jclip.eval.Evaluation;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
@@ -13,10 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The two pictures of {@code clip eval}, drawn with XChart and written atomically as PNG: the
- * confusion matrix (rows = true class, columns = predicted class, cells = share of the row) and
+ * The pictures of {@code clip eval} and {@code clip train}, drawn with XChart and written
+ * atomically as PNG: the confusion matrix (rows = true class, columns = predicted class, cells = share of the row) and
  * an image-text cosine-similarity heatmap (the CLIP README's "similarity between text and image
- * features" figure).
+ * features" figure). Plotting lives here, in the command line, so that the library ({@code clip}
+ * module) does not pull XChart and PDFBox into an application's class path.
  *
  * <pre>{@code
  * Heatmaps.confusionMatrix(metrics, "zero-shot, Fashion-MNIST test", Path.of("confusion.png"));
@@ -32,6 +35,26 @@ public final class Heatmaps {
     }
 
     private Heatmaps() {}
+
+    /**
+     * The pictures of an evaluation report into {@code dir}: {@code confusion_zeroshot.png},
+     * {@code confusion_linear_probe.png} (when a probe ran) and {@code similarity.png}; returns them.
+     */
+    public static List<Path> evaluation(Evaluation.Report r, Path dir) {
+        List<Path> files = new ArrayList<>();
+        Path cm = dir.resolve("confusion_zeroshot.png");
+        confusionMatrix(r.zeroShot(), "zero-shot confusion, " + r.dataset(), cm);
+        files.add(cm);
+        if (r.linearProbe() != null) {
+            Path lp = dir.resolve("confusion_linear_probe.png");
+            confusionMatrix(r.linearProbe(), "linear-probe confusion, " + r.dataset(), lp);
+            files.add(lp);
+        }
+        Path sim = dir.resolve("similarity.png");
+        similarity(r.similarity(), r.similarityImages(), r.similarityTexts(), "cosine similarity, image vs. text", sim);
+        files.add(sim);
+        return files;
+    }
 
     /** Writes the row-normalised confusion matrix of {@code m} to {@code png}. */
     public static void confusionMatrix(ClassificationMetrics m, String title, Path png) {
