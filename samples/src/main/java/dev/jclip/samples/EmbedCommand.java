@@ -99,7 +99,7 @@ public final class EmbedCommand implements Callable<Integer> {
         ImageSources src = null;
         if (source.images != null || source.list != null) {   // missing inputs and an --out among them fail before a model loads
             src = ImageSources.of(source.images == null ? List.of() : source.images, source.list);
-            Models.refuseOutputAmongInputs(out, src.roots());
+            new OutputFolder(out, "--out").inputs("SRC", src.roots()).refuse();
             if (shardSize < 1) throw new IllegalArgumentException("--shard-size must be >= 1, got " + shardSize);
         }
         try (EvalModel m = EvalModel.open(ckpt.checkpoint, options)) {

@@ -77,10 +77,16 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "128", description = "Images per forward pass (default ${DEFAULT-VALUE}).") int batch;
 
+    /** Every file eval writes into --out (what the output guard checks against the inputs). */
+    static final String[] WRITES = {"report.json", "confusion_zeroshot.png", "confusion_linear_probe.png", "similarity.png", "retrieval.json"};
+
     @Override public Integer call() {
         if (batch < 1 || top < 1 || trainLimit < 1 || (limit != null && limit < 1)) {
             throw new IllegalArgumentException("--batch, --top, --train-limit and --limit must be >= 1");
         }
+        new OutputFolder(out, "--out").input("--checkpoint", ckpt.checkpoint).input("--vocab", ckpt.vocab).input("--templates", templates)
+                .folder("--folder", data.folder).folder("--train", train).folder("--captions", data.captions)
+                .folder("--data-dir", data.dataset != null ? dataDir : null).writes(WRITES).refuse();
         try (EvalModel m = ckpt.open()) {
             if (data.captions != null) return retrieval(m);
             LabelledImages trainSet, testSet;

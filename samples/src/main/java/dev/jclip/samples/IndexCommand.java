@@ -7,6 +7,7 @@ import dev.jclip.eval.EvalModel;
 import dev.jclip.index.VectorIndex;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,11 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = "Build or extend a vector index (Lucene HNSW) of image embeddings for clip search.")
 public final class IndexCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", description = "Model checkpoint (needed for images; --append defaults to the index's).")
-    Path checkpoint;
-
-    @Option(names = "--vocab", description = "BPE vocabulary to record for text search when the checkpoint records none.")
-    Path vocab;
+    /** Needed for images; with --append it defaults to the model the index records. */
+    @Mixin RecordedCheckpointOptions ckpt;
 
     @Option(names = "--out", required = true, description = "Index folder (new, or existing with --append).")
     Path out;
@@ -51,9 +49,6 @@ public final class IndexCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE}).")
-    String device;
-
     @Option(names = "--batch", defaultValue = "64", description = "Images per model batch (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -72,15 +67,13 @@ public final class IndexCommand implements Callable<Integer> {
     @Override public Integer call() {
         if (source.embeddings != null) return fromEmbeddings();
         ImageSources src = ImageSources.of(source.images == null ? List.of() : source.images, source.list);
-        Models.refuseOutputAmongInputs(out, src.roots());
-        Path ckpt = checkpoint;
+        guard().inputs("SRC", src.roots()).refuse();
+        ckpt.options(); // a bad --device or --dtype fails before anything is read
         Map<String, String> existing = null;
         if (append) {
             try (VectorIndex ix = VectorIndex.open(out)) { existing = ix.info(); }
-            if (ckpt == null && existing.get("checkpoint") != null) ckpt = Path.of(existing.get("checkpoint"));
         }
-        if (ckpt == null) throw new IllegalArgumentException("--checkpoint is needed to embed images");
-        try (EvalModel em = Models.open(ckpt, vocab, device, null)) {
+        try (EvalModel em = ckpt.open(existing, "--checkpoint is needed to embed images")) {
             Map<String, String> info = Models.describe(em);
             if (existing != null && !existing.get("config").equals(info.get("config"))) {
                 throw new IllegalArgumentException(out + " holds vectors of another model (" + existing.get("checkpoint") + "); use the same --checkpoint");
@@ -103,9 +96,14 @@ public final class IndexCommand implements Callable<Integer> {
         }
     }
 
+    /** --out must not be, hold or be held by an input (the index owns its whole folder). */
+    private OutputFolder guard() {
+        return new OutputFolder(out, "--out").input("--checkpoint", ckpt.checkpoint).input("--vocab", ckpt.vocab).input("--list", source.list);
+    }
+
     private int fromEmbeddings() {
+        guard().input("--embeddings", source.embeddings).refuse();
         EmbeddingReader r = EmbeddingReader.open(source.embeddings);
-        Models.refuseOutputAmongInputs(out, List.of(source.embeddings));
         try (VectorIndex ix = append ? VectorIndex.open(out) : VectorIndex.create(out, r.dim(), r.model(), m, beam)) {
             if (ix.dim() != r.dim()) throw new IllegalArgumentException(out + " holds " + ix.dim() + "-d vectors, " + source.embeddings + " " + r.dim() + "-d");
             long[] n = {0};

@@ -8,6 +8,7 @@ import dev.jclip.embed.ImageInput;
 import dev.jclip.eval.EvalModel;
 import dev.jclip.index.VectorIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -44,27 +45,16 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
-    @Option(names = "--checkpoint", description = "Model (default: the one the index records).")
-    Path checkpoint;
-
-    @Option(names = "--vocab", description = "BPE vocabulary (default: the recorded tokenizer).")
-    Path vocab;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE}).")
-    String device;
+    /** Default: the model (and tokenizer) the index records. */
+    @Mixin RecordedCheckpointOptions ckpt;
 
     @Override public Integer call() throws Exception {
         if ((text == null) == (image == null)) throw new IllegalArgumentException("give either a text query or --image FILE");
         if (top < 1) throw new IllegalArgumentException("--top must be >= 1, got " + top);
         try (VectorIndex ix = VectorIndex.open(index)) {
-            Path ckpt = checkpoint != null ? checkpoint : ix.info().get("checkpoint") == null ? null : Path.of(ix.info().get("checkpoint"));
-            if (ckpt == null) throw new IllegalArgumentException(index + " records no model; pass --checkpoint");
-            Path v = vocab != null ? vocab : checkpoint == null ? Models.recordedVocab(ix.info()) : null;
             float[] q;
-            try (EvalModel m = Models.open(ckpt, v, device, null)) {
-                if (m.model().architecture().embedDim() != ix.dim()) {
-                    throw new IllegalArgumentException(ckpt + " makes " + m.model().architecture().embedDim() + "-d vectors, " + index + " holds " + ix.dim() + "-d");
-                }
+            try (EvalModel m = ckpt.open(ix.info(), index + " records no model; pass --checkpoint")) {
+                RecordedCheckpointOptions.requireSameDim(m, index, ix);
                 ClipEmbedder e = Models.embedder(m);
                 q = text != null ? e.embedText(text) : e.embedImage(ImageInput.of(image));
             }

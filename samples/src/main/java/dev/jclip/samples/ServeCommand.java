@@ -3,6 +3,7 @@ package dev.jclip.samples;
 import dev.jclip.eval.EvalModel;
 import dev.jclip.index.VectorIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -18,11 +19,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "HTTP JSON API: /health, /embed/text, /embed/image, /zero-shot, /search, with dynamic batching.")
 public final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", description = "Model checkpoint (default with --index: the one the index records).")
-    Path checkpoint;
-
-    @Option(names = "--vocab", description = "BPE vocabulary when the checkpoint records no tokenizer.")
-    Path vocab;
+    /** Default with --index: the model (and tokenizer) the index records. */
+    @Mixin RecordedCheckpointOptions ckpt;
 
     @Option(names = "--index", description = "Index for /search (written by clip index).")
     Path index;
@@ -32,9 +30,6 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE}).")
-    String device;
 
     @Option(names = "--request-threads", defaultValue = "32", description = "HTTP request threads (default ${DEFAULT-VALUE}); the global --threads sets libtorch's CPU threads.")
     int threads;
@@ -69,20 +64,16 @@ public final class ServeCommand implements Callable<Integer> {
         boolean batch = switch (batching) {
             case "on" -> true;
             case "off" -> false;
-            case "auto" -> !device.startsWith("cpu");
+            case "auto" -> ckpt.onCuda();
             default -> throw new IllegalArgumentException("--batching must be on, off or auto, got '" + batching + "'");
         };
+        ckpt.options(); // a bad --device or --dtype fails before the index opens
         VectorIndex ix = index == null ? null : VectorIndex.open(index);
-        Path ckpt = checkpoint != null ? checkpoint : ix != null && ix.info().get("checkpoint") != null ? Path.of(ix.info().get("checkpoint")) : null;
-        if (ckpt == null) throw new IllegalArgumentException("give --checkpoint (or an --index that records its model)");
-        Path v = vocab != null ? vocab : checkpoint == null && ix != null ? Models.recordedVocab(ix.info()) : null;
-        try (EvalModel m = Models.open(ckpt, v, device, null)) {
-            if (ix != null && ix.dim() != m.model().architecture().embedDim()) {
-                throw new IllegalArgumentException(ckpt + " makes " + m.model().architecture().embedDim() + "-d vectors, " + index + " holds " + ix.dim() + "-d");
-            }
+        try (EvalModel m = ckpt.open(ix == null ? null : ix.info(), "give --checkpoint (or an --index that records its model)")) {
+            if (ix != null) RecordedCheckpointOptions.requireSameDim(m, index, ix);
             ClipServer.Limits limits = new ClipServer.Limits((long) maxBodyMb << 20, maxPixels, maxBatch, maxTexts,
                     Duration.ofMillis(batchWaitMs), 1024);
-            ClipServer server = new ClipServer(Models.embedder(m), ix, ckpt.toString(), limits, batch, host, port, threads);
+            ClipServer server = new ClipServer(Models.embedder(m), ix, m.checkpoint().toString(), limits, batch, host, port, threads);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 System.err.println("clip serve: stopping (finishing requests in flight, at most " + grace + " s)");
@@ -90,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "jclip-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            System.err.println("clip serve: listening on http://" + host + ":" + server.port() + " (model " + ckpt
+            System.err.println("clip serve: listening on http://" + host + ":" + server.port() + " (model " + m.checkpoint()
                     + (ix != null ? ", index " + index + " with " + ix.size() + " vectors" : "") + ", batching " + (batch ? "on" : "off") + ")");
             stopped.await();
         } finally {

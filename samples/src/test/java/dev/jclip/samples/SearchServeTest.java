@@ -60,7 +60,7 @@ class SearchServeTest {
             ImageIO.write(bi, i % 2 == 0 ? "png" : "jpeg", images.resolve((i < 4 ? "" : "sub/") + "p" + i + (i % 2 == 0 ? ".png" : ".jpg")).toFile());
         }
         run(0, "index", "--checkpoint", model.toString(), "--out", dir.resolve("idx").toString(), "--workers", "2", images.toString());
-        em = Models.open(model, null, "cpu", null);
+        em = dev.jclip.eval.EvalModel.open(model, dev.jclip.model.LoadedClip.Options.defaults());
         index = VectorIndex.open(dir.resolve("idx"));
         server = new ClipServer(Models.embedder(em), index, "tiny", new ClipServer.Limits(64 << 10, 10_000, 8, 16,
                 java.time.Duration.ofMillis(2), 64), true, "127.0.0.1", 0, 8);

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -85,5 +86,56 @@ class UnsafeInputsTest {
         Path gap = Files.writeString(dir.resolve("gap.txt"), "a dog\n\na cat\n");
         refused("--texts " + gap + " line 2 is empty", "embed", "--checkpoint", model.toString(),
                 "--texts", gap.toString(), "--out", dir.resolve("o.safetensors").toString());
+    }
+
+    @Test void evalOutputThatIsOrWritesIntoAnInputIsRefused() throws Exception {
+        Path model = Files.write(dir.resolve("model.safetensors"), new byte[]{1, 2, 3, 4});
+        Path root = Files.createDirectories(dir.resolve("pets"));
+        Path cat = Files.copy(fixture(), Files.createDirectories(root.resolve("cat")).resolve("a.png"));
+        byte[] before = Files.readAllBytes(cat);
+        String ck = model.toString();
+        refused("--out " + root + " is the input --folder " + root, "eval", "--checkpoint", ck, "--folder", root.toString(), "--out", root.toString());
+        refused("--out " + root.resolve("eval") + " is inside the input --folder " + root, "eval", "--checkpoint", ck,
+                "--folder", root.toString(), "--out", root.resolve("eval").toString());
+        Path link = Files.createSymbolicLink(dir.resolve("pets-link"), root);
+        refused("is inside the input --train " + root, "eval", "--checkpoint", ck, "--folder", Files.createDirectories(dir.resolve("test")).toString(), "--train", root.toString(),
+                "--out", link.resolve("eval").toString());
+        refused("--out " + model + " is the input --checkpoint " + model, "eval", "--checkpoint", ck, "--captions", root.toString(), "--out", ck);
+        Path templates = Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("report.json"), "a {}\n");
+        refused("--out " + dir.resolve("out") + " would overwrite the input --templates " + templates, "eval", "--checkpoint", ck,
+                "--folder", root.toString(), "--templates", templates.toString(), "--out", dir.resolve("out").toString());
+        // A folder that merely holds the model is fine: eval writes only its own file names (here it then fails to load the 4-byte model).
+        String ok = (String) run("eval", "--checkpoint", ck, "--folder", root.toString(), "--out", dir.toString())[1];
+        assertFalse(ok.contains("refusing"), ok);
+        assertArrayEquals(new byte[]{1, 2, 3, 4}, Files.readAllBytes(model));
+        assertArrayEquals(before, Files.readAllBytes(cat));
+        assertEquals("a {}\n", Files.readString(templates));
+        try (var s = Files.list(root)) { assertEquals(List.of(root.resolve("cat")), s.toList()); }
+    }
+
+    @Test void indexOutputThatIsOrHoldsAnInputIsRefused() throws Exception {
+        Path model = Files.write(dir.resolve("model.safetensors"), new byte[]{1, 2, 3, 4});
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        Path img = Files.copy(fixture(), photos.resolve("a.png"));
+        byte[] before = Files.readAllBytes(img);
+        String ck = model.toString();
+        refused("--out " + model + " is the input --checkpoint " + model, "index", "--checkpoint", ck, "--out", ck, photos.toString());
+        refused("--out " + photos + " is the input SRC " + photos, "index", "--checkpoint", ck, "--out", photos.toString(), photos.toString());
+        Path link = Files.createSymbolicLink(dir.resolve("link"), photos);
+        refused("(through a link)", "index", "--checkpoint", ck, "--append", "--out", link.toString(), photos.toString());
+        refused("--out " + dir + " holds the input --checkpoint " + model, "index", "--checkpoint", ck, "--out", dir.toString(), photos.toString());
+        refused("--out " + dir + " holds the input SRC " + photos, "index", "--append", "--out", dir.toString(), photos.toString());
+        Path list = Files.writeString(Files.createDirectories(dir.resolve("lists")).resolve("l.txt"), img + "\n");
+        refused("--out " + dir.resolve("lists") + " holds the input --list " + list, "index", "--checkpoint", ck,
+                "--out", dir.resolve("lists").toString(), "--list", list.toString());
+        Path emb = Files.createDirectories(dir.resolve("emb"));
+        refused("--out " + emb + " is the input --embeddings " + emb, "index", "--append", "--out", emb.toString(), "--embeddings", emb.toString());
+        assertArrayEquals(new byte[]{1, 2, 3, 4}, Files.readAllBytes(model));
+        assertArrayEquals(before, Files.readAllBytes(img));
+        try (var s = Files.list(photos)) { assertEquals(List.of(img), s.toList()); }
+    }
+
+    private static Path fixture() {
+        return Path.of(System.getProperty("jclip.fixtures", "../shared/fixtures")).resolve("preprocess/rgb_73x64.png");
     }
 }
