@@ -18,7 +18,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class RecordedCheckpointOptions extends ModelOptions {
-    @Option(names = "--checkpoint", paramLabel = "PATH", description = CHECKPOINT + "; default: the one the index records.")
+    @Option(names = "--checkpoint", paramLabel = "PATH", description = CHECKPOINT + "; default: the one the index records, with its recorded tokenizer.")
     Path checkpoint;
 
     /** {@code --checkpoint}, else the one {@code recorded} (an index's info, or null) names; null when neither. */
