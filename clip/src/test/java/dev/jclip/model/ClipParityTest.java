@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.testing.TestSafetensors;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.F;
 import dev.jclip.torch.Scope;

@@ -1,4 +1,4 @@
-package dev.jclip.model;
+package dev.jclip.testing;
 
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
@@ -11,11 +11,17 @@ import java.util.Map;
 /**
  * The model tests' view of a safetensors file: every tensor read by {@link Safetensors} and copied
  * into libtorch memory (so it outlives the mapping); the caller closes them.
+ *
+ * <pre>{@code
+ * Map<String, Tensor> inputs = TestSafetensors.read(SharedFiles.fixture("models/vit_a").resolve("inputs.safetensors"));
+ * try { ... } finally { TestSafetensors.closeAll(inputs); }
+ * }</pre>
  */
-final class TestSafetensors {
+public final class TestSafetensors {
     private TestSafetensors() {}
 
-    static Map<String, Tensor> read(Path file) {
+    /** Every tensor of {@code file}, copied; the caller closes them. */
+    public static Map<String, Tensor> read(Path file) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         try (StateDict sd = Safetensors.read(file)) {
             for (var e : sd.toTensors().entrySet()) {
@@ -27,7 +33,8 @@ final class TestSafetensors {
         return out;
     }
 
-    static void closeAll(Map<String, Tensor> tensors) {
-        tensors.values().forEach(Tensor::close);
+    /** Closes every tensor of {@code tensors} (null: nothing). */
+    public static void closeAll(Map<String, Tensor> tensors) {
+        if (tensors != null) tensors.values().forEach(Tensor::close);
     }
 }
