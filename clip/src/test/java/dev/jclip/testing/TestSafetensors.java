@@ -22,12 +22,17 @@ public final class TestSafetensors {
 
     /** Every tensor of {@code file}, copied; the caller closes them. */
     public static Map<String, Tensor> read(Path file) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
         try (StateDict sd = Safetensors.read(file)) {
-            for (var e : sd.toTensors().entrySet()) {
-                try (Tensor view = e.getValue()) {
-                    out.put(e.getKey(), view.copy().persist());
-                }
+            return copy(sd);
+        }
+    }
+
+    /** Every tensor of {@code sd} copied into libtorch memory (it outlives {@code sd}); the caller closes them. */
+    public static Map<String, Tensor> copy(StateDict sd) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (var e : sd.toTensors().entrySet()) {
+            try (Tensor view = e.getValue()) {
+                out.put(e.getKey(), view.copy().persist());
             }
         }
         return out;
