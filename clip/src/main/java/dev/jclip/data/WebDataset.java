@@ -2,6 +2,7 @@ package dev.jclip.data;
 
 import dev.jclip.image.ImageFiles;
 import dev.jclip.image.ClipPreprocess;
+import dev.jclip.progress.Notices;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -148,7 +149,7 @@ public final class WebDataset implements BatchSource {
         try {
             px = preprocess.preprocess(preprocess.decoder().decode(image, name));
         } catch (RuntimeException bad) {
-            System.err.println("jclip: skipping " + shard.getFileName() + ":" + name + ": " + bad.getMessage());
+            Notices.warn("skipping " + shard.getFileName() + ":" + name + ": " + bad.getMessage());
             return;
         }
         sink.accept(new Example(px, caption, -1));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.io.Safetensors;
 import dev.jclip.io.StateDict;
 import dev.jclip.io.TensorData;
+import dev.jclip.progress.Notices;
 import dev.jclip.torch.DType;
 
 import java.io.IOException;
@@ -126,7 +127,7 @@ public final class ClassifierCache {
             if (!names.equals(classes) || w.dtype() != DType.F32 || w.dim() != 2 || w.size(0) != classes.size()) return null;
             return new ZeroShotClassifier(names, new Features(w.toFloatArray(), (int) w.size(0), (int) w.size(1)));
         } catch (RuntimeException | IOException e) {
-            System.err.println("zero-shot cache: ignoring unreadable " + file + " (" + e.getMessage() + "); rebuilding");
+            Notices.info("zero-shot cache: ignoring unreadable " + file + " (" + e.getMessage() + "); rebuilding");
             return null;
         }
     }

@@ -6,6 +6,7 @@ import dev.jclip.io.CheckpointFiles;
 import dev.jclip.io.StateDict;
 import dev.jclip.io.TensorBridge;
 import dev.jclip.io.TensorData;
+import dev.jclip.progress.Notices;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
@@ -76,11 +77,15 @@ public final class LoadedClip implements AutoCloseable {
         this.sourceMetadata = sourceMetadata;
     }
 
-    /** Loads {@code path} (a file or folder); the note of an assumed architecture goes to stderr. */
+    /**
+     * Loads {@code path} (a file or folder). When the architecture had to be assumed (tensor shapes
+     * only), {@link #note()} says which and how to choose otherwise, and it is also sent as a
+     * {@link Notices#warn notice} ({@code <file name>: <note>}).
+     */
     public static LoadedClip load(Path path, Options options) {
         try (CheckpointFiles files = CheckpointFiles.open(path)) {
             Described d = describe(files, options);
-            if (d.resolution.note() != null) System.err.println("jclip: " + path.getFileName() + ": " + d.resolution.note());
+            if (d.resolution.note() != null) Notices.warn(path.getFileName() + ": " + d.resolution.note());
             ClipModel model = build(files.weights(), d.resolution.architecture());
             try {
                 DType dt = computeDtype(model, options);
@@ -143,7 +148,8 @@ public final class LoadedClip implements AutoCloseable {
     /**
      * Converts {@code in} (any file or folder {@link CheckpointFiles} reads) to a self-contained
      * safetensors file without building the model: tensors keep their dtype, names become OpenAI's,
-     * and the set of tensors must be exactly the architecture's (what a strict load needs).
+     * and the set of tensors must be exactly the architecture's (what a strict load needs). An assumed
+     * architecture is sent as a {@link Notices#warn notice}, as by {@link #load}.
      *
      * @return the tensor count and bytes written
      */
@@ -151,7 +157,7 @@ public final class LoadedClip implements AutoCloseable {
         SelfContainedFile.checkOutput(out, in);
         try (CheckpointFiles files = CheckpointFiles.open(in)) {
             Described d = describe(files, options);
-            if (d.resolution.note() != null) System.err.println("jclip: " + in.getFileName() + ": " + d.resolution.note());
+            if (d.resolution.note() != null) Notices.warn(in.getFileName() + ": " + d.resolution.note());
             Map<String, TensorData> tensors = SelfContainedFile.strictTensors(files.weights(), d.resolution.architecture());
             SelfContainedFile.write(out, tensors, d.resolution, d.tokenizer, d.transform,
                     SelfContainedFile.carriedMetadata(files.metadata(), files.weights()), in, files.layout());
@@ -167,6 +173,9 @@ public final class LoadedClip implements AutoCloseable {
     public ClipModel model() { return model; }
 
     public ClipArchitecture architecture() { return model.architecture(); }
+
+    /** What was assumed about the architecture and how to choose otherwise (one line); null when nothing was. */
+    public String note() { return resolution.note(); }
 
     /** How the architecture was decided, with each field's origin. */
     public ArchitectureResolver.Resolution resolution() { return resolution; }

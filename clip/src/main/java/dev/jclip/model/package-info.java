@@ -12,7 +12,7 @@
  * }
  * }</pre>
  *
- * <p><b>May import:</b> {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image} (and the JDK and this module's libraries); nothing above it.
+ * <p><b>May import:</b> {@code dev.jclip.progress} (notices), {@code dev.jclip.torch}, {@code dev.jclip.text}, {@code dev.jclip.io}, {@code dev.jclip.image} (and the JDK and this module's libraries); nothing above it.
  * {@code LayeringTest} enforces this list.
  */
 package dev.jclip.model;

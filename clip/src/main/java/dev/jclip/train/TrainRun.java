@@ -7,6 +7,7 @@ import dev.jclip.torch.Scope;
 import dev.jclip.torch.Tensor;
 import dev.jclip.torch.Torch;
 import dev.jclip.progress.ProgressListener;
+import dev.jclip.progress.Notices;
 import dev.jclip.progress.ProgressTracker;
 
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class TrainRun {
     /** Reports no progress (the default). */
     public TrainRun quiet() { progress = ProgressListener.NONE; return this; }
 
-    /** Reports each step (and notes such as a stop by signal) to {@code listener}; rank 0 only in a data-parallel job. */
+    /** Reports each step to {@code listener} (a stop by signal is a {@link Notices notice}); rank 0 only in a data-parallel job. */
     public TrainRun progress(ProgressListener listener) {
         progress = listener == null ? ProgressListener.NONE : listener;
         return this;
@@ -146,8 +147,8 @@ public final class TrainRun {
         try {
             save(trainer, pg);
             if (interrupted) {
-                // The signal's note goes to stderr whatever the listener: the user must learn how to continue.
-                System.err.println("jclip: stopped by a signal after step " + trainer.step() + "; checkpoint saved in " + out
+                // A notice, not the listener's note: with progress off the user must still learn how to continue.
+                Notices.info("stopped by a signal after step " + trainer.step() + "; checkpoint saved in " + out
                         + " (continue with --resume)");
             }
         } finally {

@@ -85,11 +85,15 @@ class ReaderFuzzTest {
             Safetensors.write(f, Map.of(), Map.of("only", "metadata"));
             seeds.add(Files.readAllBytes(f));
         }
-        Path f = dir.resolve("fuzz.safetensors");
+        fuzzCheckpointLoad("safetensors", seeds, dir.resolve("fuzz.safetensors"));
+    }
+
+    /** Mutations of {@code seeds} written to {@code file} and read by {@code Checkpoints.load}: only CheckpointExceptions. */
+    private static void fuzzCheckpointLoad(String label, List<byte[]> seeds, Path file) {
         long before = PeakRss.reset();
-        MutationFuzzer.Report r = new MutationFuzzer(seeds, SEED).run("safetensors", SECONDS, in -> {
-            Files.write(f, in);
-            try (StateDict sd = Checkpoints.load(f)) { touch(sd); }
+        MutationFuzzer.Report r = new MutationFuzzer(seeds, SEED).run(label, SECONDS, in -> {
+            Files.write(file, in);
+            try (StateDict sd = Checkpoints.load(file)) { touch(sd); }
         }, e -> e instanceof CheckpointException);
         check(r, before);
     }
@@ -108,13 +112,7 @@ class ReaderFuzzTest {
         BrokenFilesTest.writeZip(g, Map.of("archive/data.pkl", BrokenFilesTest.tensorPickle(p -> p, "HalfStorage", 6,
                 new long[]{2, 3}, new long[]{3, 1}, 0), "archive/data/0", new byte[12], "archive/byteorder", "little".getBytes()));
         seeds.add(Files.readAllBytes(g));
-        Path f = dir.resolve("fuzz.pt");
-        long before = PeakRss.reset();
-        MutationFuzzer.Report r = new MutationFuzzer(seeds, SEED).run("torch.save zip", SECONDS, in -> {
-            Files.write(f, in);
-            try (StateDict sd = Checkpoints.load(f)) { touch(sd); }
-        }, e -> e instanceof CheckpointException);
-        check(r, before);
+        fuzzCheckpointLoad("torch.save zip", seeds, dir.resolve("fuzz.pt"));
     }
 
     @Test void unpickler() throws IOException {

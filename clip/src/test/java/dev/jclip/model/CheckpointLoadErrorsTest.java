@@ -1,6 +1,7 @@
 package dev.jclip.model;
 
 import dev.jclip.io.CheckpointException;
+import dev.jclip.progress.Notices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,10 +115,15 @@ class CheckpointLoadErrorsTest {
         try (LoadedClip c = LoadedClip.load(formats().resolve("vit_a/openclip_gelu"), LoadedClip.Options.defaults())) {
             assertFalse(c.architecture().quickGelu());
         }
+        java.util.List<String> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Notices.to(notices::add);
         try (LoadedClip c = LoadedClip.load(formats().resolve("vit_a/open_clip_model.safetensors"), LoadedClip.Options.defaults())) {
             assertEquals(ArchitectureResolver.Kind.INFERRED, c.resolution().kind());
-            assertNotNull(c.resolution().note());
+            assertTrue(c.note().contains("QuickGELU") && c.note().contains("heads"), c.note());
+            assertEquals(java.util.List.of("open_clip_model.safetensors: " + c.note()), notices, "one notice, naming the file");
             assertEquals(dev.jclip.torch.DType.F32, c.model().dtype());
+        } finally {
+            Notices.to(null);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.testing.TestSafetensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.torch.Tensor;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.testing.ReferenceModels;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.Device;
 import dev.jclip.torch.F;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,23 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Behaviour of ClipModel beyond parity: memory, dtype/device, modes, loading errors, other image sizes. */
 class ClipModelTest {
-    static Map<String, Tensor> vitWeights, resnetWeights, vitInputs, resnetInputs;
+    static ReferenceModels fx;
 
-    @BeforeAll static void load() throws IOException {
-        vitWeights = TestSafetensors.read(Fixtures.modelDir("vit_a").resolve("model.safetensors"));
-        resnetWeights = TestSafetensors.read(Fixtures.modelDir("resnet_b").resolve("model.safetensors"));
-        vitInputs = TestSafetensors.read(Fixtures.modelDir("vit_a").resolve("inputs.safetensors"));
-        resnetInputs = TestSafetensors.read(Fixtures.modelDir("resnet_b").resolve("inputs.safetensors"));
-    }
+    @BeforeAll static void load() { fx = ReferenceModels.load(); }
 
-    @AfterAll static void free() {
-        for (var m : new Map[]{vitWeights, resnetWeights, vitInputs, resnetInputs}) {
-            if (m != null) for (Object t : m.values()) ((Tensor) t).close();
-        }
-    }
+    @AfterAll static void free() { if (fx != null) fx.close(); }
 
     @Test void forwardPassesLeaveNoLiveTensors() {
-        for (var pair : new Map[][]{{vitWeights, vitInputs}, {resnetWeights, resnetInputs}}) {
+        for (var pair : new Map[][]{{fx.vitWeights(), fx.vitInputs()}, {fx.resnetWeights(), fx.resnetInputs()}}) {
             @SuppressWarnings("unchecked") Map<String, Tensor> w = pair[0], in = pair[1];
             long beforeModel = Tensor.liveCount();
             try (ClipModel m = ClipModel.fromStateDict(w)) {
@@ -61,21 +52,21 @@ class ClipModelTest {
     @Test void modelBuiltInsideNestedScopesSurvivesThem() {
         ClipModel m;
         try (Scope outer = Scope.open(); Scope inner = Scope.open()) {
-            m = ClipModel.fromStateDict(vitWeights);
+            m = ClipModel.fromStateDict(fx.vitWeights());
             m.to(DType.F64);
         }
         try (m; Scope s = Scope.open()) {
-            assertEquals(DType.F64, m.encodeText(vitInputs.get("tokens")).dtype());
+            assertEquals(DType.F64, m.encodeText(fx.vitInputs().get("tokens")).dtype());
         }
         assertThrows(IllegalStateException.class, () -> m.logitScale());
     }
 
     @Test void inferenceRecordsNoGraphUntilGradientsAreRequested() {
-        try (ClipModel m = ClipModel.fromStateDict(vitWeights); Scope s = Scope.open()) {
-            assertFalse(m.encodeText(vitInputs.get("tokens")).requiresGrad());
+        try (ClipModel m = ClipModel.fromStateDict(fx.vitWeights()); Scope s = Scope.open()) {
+            assertFalse(m.encodeText(fx.vitInputs().get("tokens")).requiresGrad());
             m.requiresGrad(true);
-            assertTrue(m.encodeText(vitInputs.get("tokens")).requiresGrad());
-            try (var g = Torch.noGrad()) { assertFalse(m.encodeText(vitInputs.get("tokens")).requiresGrad()); }
+            assertTrue(m.encodeText(fx.vitInputs().get("tokens")).requiresGrad());
+            try (var g = Torch.noGrad()) { assertFalse(m.encodeText(fx.vitInputs().get("tokens")).requiresGrad()); }
             m.to(DType.F64);   // moving keeps the flag
             assertTrue(m.parameters().stream().allMatch(Tensor::requiresGrad));
             assertEquals(DType.F64, m.dtype());
@@ -83,8 +74,8 @@ class ClipModelTest {
     }
 
     @Test void dtypeConversionKeepsIntegerBuffersAndRoundTripsExactly() {
-        try (ClipModel m = ClipModel.fromStateDict(resnetWeights); Scope s = Scope.open()) {
-            Tensor images = resnetInputs.get("images");
+        try (ClipModel m = ClipModel.fromStateDict(fx.resnetWeights()); Scope s = Scope.open()) {
+            Tensor images = fx.resnetInputs().get("images");
             float[] f32 = m.encodeImage(images).toFloatArray();
             m.to(Device.CPU, DType.F64);
             assertEquals(DType.F64, m.stateDict().get("visual.layer1.0.bn1.running_var").dtype());
@@ -97,7 +88,7 @@ class ClipModelTest {
 
     @Test void halfPrecisionInferenceIsCloseToFloat32() {
         for (DType half : new DType[]{DType.BF16, DType.F16}) {
-            for (var pair : new Map[][]{{vitWeights, vitInputs}, {resnetWeights, resnetInputs}}) {
+            for (var pair : new Map[][]{{fx.vitWeights(), fx.vitInputs()}, {fx.resnetWeights(), fx.resnetInputs()}}) {
                 @SuppressWarnings("unchecked") Map<String, Tensor> w = pair[0], in = pair[1];
                 try (ClipModel m = ClipModel.fromStateDict(w); Scope s = Scope.open()) {
                     Tensor ref = m.encodeText(in.get("tokens"));
@@ -140,11 +131,11 @@ class ClipModelTest {
     }
 
     @Test void autocastRunsAFloat32ModelInBfloat16() {
-        try (ClipModel m = ClipModel.fromStateDict(vitWeights); Scope s = Scope.open()) {
-            Tensor ref = m.encodeImage(vitInputs.get("images"));
+        try (ClipModel m = ClipModel.fromStateDict(fx.vitWeights()); Scope s = Scope.open()) {
+            Tensor ref = m.encodeImage(fx.vitInputs().get("images"));
             Tensor img;
             try (var ac = Torch.autocast(Device.CPU, DType.BF16)) {
-                img = m.encodeImage(vitInputs.get("images"));
+                img = m.encodeImage(fx.vitInputs().get("images"));
             }
             assertEquals(DType.F32, m.dtype(), "autocast does not change the weights");
             Fixtures.assertClose("autocast bf16 image features", ref, img.to(DType.F32), 0.03);
@@ -152,8 +143,8 @@ class ClipModelTest {
     }
 
     @Test void trainModeUsesBatchStatisticsAndUpdatesRunningOnes() {
-        try (ClipModel m = ClipModel.fromStateDict(resnetWeights); Scope s = Scope.open()) {
-            Tensor images = resnetInputs.get("images");
+        try (ClipModel m = ClipModel.fromStateDict(fx.resnetWeights()); Scope s = Scope.open()) {
+            Tensor images = fx.resnetInputs().get("images");
             Map<String, Tensor> sd = m.stateDict();
             double[] mean0 = sd.get("visual.bn1.running_mean").toDoubleArray();
             long count0 = sd.get("visual.bn1.num_batches_tracked").itemLong();
@@ -179,7 +170,7 @@ class ClipModelTest {
     @Test void strictLoadingListsEveryProblem() {
         long start = Tensor.liveCount();
         try (Scope s = Scope.open()) {
-            Map<String, Tensor> bad = new LinkedHashMap<>(vitWeights);
+            Map<String, Tensor> bad = new LinkedHashMap<>(fx.vitWeights());
             bad.remove("ln_final.bias");
             bad.put("visual.extra", Torch.zeros(DType.F32, 2));
             bad.put("text_projection", Torch.zeros(DType.F32, 64, 31));
@@ -195,7 +186,7 @@ class ClipModelTest {
 
     @Test void openAiNonTensorKeysAreIgnoredAsInBuildModel() {
         try (Scope s = Scope.open()) {
-            Map<String, Tensor> sd = new LinkedHashMap<>(vitWeights);
+            Map<String, Tensor> sd = new LinkedHashMap<>(fx.vitWeights());
             sd.put("input_resolution", Torch.scalar(32L));
             sd.put("context_length", Torch.scalar(77L));
             sd.put("vocab_size", Torch.scalar(64L));
@@ -207,7 +198,7 @@ class ClipModelTest {
     }
 
     @Test void badInputsGiveClearErrors() {
-        try (ClipModel m = ClipModel.fromStateDict(vitWeights); Scope s = Scope.open()) {
+        try (ClipModel m = ClipModel.fromStateDict(fx.vitWeights()); Scope s = Scope.open()) {
             var e = assertThrows(IllegalArgumentException.class, () -> m.encodeImage(Torch.zeros(DType.F32, 2, 1, 32, 32)));
             assertTrue(e.getMessage().contains("[2, 1, 32, 32]"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> m.encodeText(Torch.zeros(DType.I64, 2, 78)));
@@ -215,13 +206,13 @@ class ClipModelTest {
             e = assertThrows(IllegalArgumentException.class, () -> m.encodeText(Torch.zeros(DType.F32, 2, 77)));
             assertTrue(e.getMessage().contains("integers"), e.getMessage());
         }
-        ClipModel closed = ClipModel.fromStateDict(vitWeights);
+        ClipModel closed = ClipModel.fromStateDict(fx.vitWeights());
         closed.close();
-        assertThrows(IllegalStateException.class, () -> closed.encodeText(vitInputs.get("tokens")));
+        assertThrows(IllegalStateException.class, () -> closed.encodeText(fx.vitInputs().get("tokens")));
     }
 
     @Test void otherImageSizesInterpolateThePositionalEmbedding() {
-        try (ClipModel vit = ClipModel.fromStateDict(vitWeights); ClipModel rn = ClipModel.fromStateDict(resnetWeights);
+        try (ClipModel vit = ClipModel.fromStateDict(fx.vitWeights()); ClipModel rn = ClipModel.fromStateDict(fx.resnetWeights());
              Scope s = Scope.open()) {
             Torch.manualSeed(7);
             Tensor f = vit.encodeImage(Torch.randn(new long[]{2, 3, 48, 40}, DType.F32, Device.CPU));

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.testing.TestSafetensors;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.F;
 import dev.jclip.torch.Scope;
@@ -46,13 +47,7 @@ class ClipParityTest {
     /** The file's tensors through the production readers (dev.jclip.io), copied out of the mapping. */
     static Map<String, Tensor> loadCheckpoint(Path dir, String format) throws IOException {
         try (dev.jclip.io.StateDict sd = dev.jclip.io.Checkpoints.loadClip(dir.resolve(format))) {
-            Map<String, Tensor> out = new java.util.LinkedHashMap<>();
-            for (var e : sd.toTensors().entrySet()) {
-                try (Tensor view = e.getValue()) {
-                    out.put(e.getKey(), view.copy().persist());
-                }
-            }
-            return out;
+            return TestSafetensors.copy(sd);
         }
     }
 

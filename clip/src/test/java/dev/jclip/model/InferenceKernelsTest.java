@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.testing.ReferenceModels;
 import dev.jclip.torch.DType;
 import dev.jclip.torch.OneDnn;
 import dev.jclip.torch.Scope;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,20 +23,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the parameters change in place, and the plain path whenever a gradient is wanted.
  */
 class InferenceKernelsTest {
-    static Map<String, Tensor> vitWeights, resnetWeights, vitInputs, resnetInputs;
+    static ReferenceModels fx;
 
-    @BeforeAll static void load() throws IOException {
-        vitWeights = TestSafetensors.read(Fixtures.modelDir("vit_a").resolve("model.safetensors"));
-        resnetWeights = TestSafetensors.read(Fixtures.modelDir("resnet_b").resolve("model.safetensors"));
-        vitInputs = TestSafetensors.read(Fixtures.modelDir("vit_a").resolve("inputs.safetensors"));
-        resnetInputs = TestSafetensors.read(Fixtures.modelDir("resnet_b").resolve("inputs.safetensors"));
-    }
+    @BeforeAll static void load() { fx = ReferenceModels.load(); }
 
-    @AfterAll static void free() {
-        for (var m : new Map[]{vitWeights, resnetWeights, vitInputs, resnetInputs}) {
-            if (m != null) for (Object t : m.values()) ((Tensor) t).close();
-        }
-    }
+    @AfterAll static void free() { if (fx != null) fx.close(); }
 
     @AfterEach void restore() { OneDnn.setEnabled(true); }
 
@@ -60,7 +51,7 @@ class InferenceKernelsTest {
 
     @Test void oneDnnFeaturesMatchAtenOnBothTowers() {
         assumeTrue(OneDnn.available(), "libtorch without oneDNN");
-        for (var pair : new Map[][]{{vitWeights, vitInputs}, {resnetWeights, resnetInputs}}) {
+        for (var pair : new Map[][]{{fx.vitWeights(), fx.vitInputs()}, {fx.resnetWeights(), fx.resnetInputs()}}) {
             @SuppressWarnings("unchecked") Map<String, Tensor> w = pair[0], in = pair[1];
             try (ClipModel m = ClipModel.fromStateDict(w); Scope s = Scope.open()) {
                 assertTrue(imageGap(m, in.get("images")) < 2e-5);
@@ -76,7 +67,7 @@ class InferenceKernelsTest {
     /** An in-place write (an optimizer step, a BatchNorm statistics update) invalidates the packed copies. */
     @Test void packedWeightsFollowInPlaceChanges() {
         assumeTrue(OneDnn.available(), "libtorch without oneDNN");
-        for (var pair : new Map[][]{{vitWeights, vitInputs}, {resnetWeights, resnetInputs}}) {
+        for (var pair : new Map[][]{{fx.vitWeights(), fx.vitInputs()}, {fx.resnetWeights(), fx.resnetInputs()}}) {
             @SuppressWarnings("unchecked") Map<String, Tensor> w = pair[0], in = pair[1];
             try (ClipModel m = ClipModel.fromStateDict(w); Scope s = Scope.open()) {
                 Tensor before = m.encodeImage(in.get("images"));   // packs
@@ -98,7 +89,7 @@ class InferenceKernelsTest {
 
     /** With gradients wanted the plain ops run (oneDNN's inference kernels have no backward). */
     @Test void gradientsStillFlowThroughTheModel() {
-        for (var pair : new Map[][]{{vitWeights, vitInputs}, {resnetWeights, resnetInputs}}) {
+        for (var pair : new Map[][]{{fx.vitWeights(), fx.vitInputs()}, {fx.resnetWeights(), fx.resnetInputs()}}) {
             @SuppressWarnings("unchecked") Map<String, Tensor> w = pair[0], in = pair[1];
             try (ClipModel m = ClipModel.fromStateDict(w); Scope s = Scope.open()) {
                 m.encodeImage(in.get("images"));                   // packs for inference first

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.testing.TestSafetensors;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

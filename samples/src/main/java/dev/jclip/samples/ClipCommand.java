@@ -1,5 +1,6 @@
 package dev.jclip.samples;
 
+import dev.jclip.progress.Notices;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +29,11 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
         })
 public final class ClipCommand implements Runnable {
+    static {
+        // The library's notices (an assumed architecture, a skipped sample) as one plain line each, not a log record.
+        Notices.to(ClipCommand::printNotice);
+    }
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     /** {@code --threads N} on every command (inherited by each subcommand): libtorch's intra-op threads. */
@@ -47,6 +53,11 @@ public final class ClipCommand implements Runnable {
         String m = ex.getMessage();
         if (m == null || m.isBlank()) m = ex.getClass().getSimpleName();
         return m.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+
+    /** A library notice on stderr as {@code jclip: <notice>} (System.err looked up each time: tests replace it). */
+    static void printNotice(String message) {
+        System.err.println("jclip: " + message);
     }
 
     public static void main(String[] args) {

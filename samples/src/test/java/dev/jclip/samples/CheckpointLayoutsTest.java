@@ -203,6 +203,23 @@ class CheckpointLayoutsTest {
         }
     }
 
+    /** Issue 12's one line for an architecture assumed from shapes: the library sends a notice, the CLI prints it as before. */
+    @Test void assumedArchitectureIsOneLineOnStderr() throws Exception {
+        Path in = formats().resolve("vit_a/open_clip_model.safetensors");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, ClipCommand.commandLine().execute("convert", in.toString(), dir.resolve("assumed.safetensors").toString()));
+        } finally {
+            System.setErr(old);
+        }
+        List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("jclip: ")).toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertTrue(lines.get(0).startsWith("jclip: open_clip_model.safetensors: no config, metadata or --model: built as openai/CLIP's "
+                + "build_model would (QuickGELU, ") && lines.get(0).contains("pass --model"), lines.get(0));
+    }
+
     @Test void infoShowsWhereEachFieldCameFrom() {
         StringWriter o = new StringWriter();
         CommandLine cl = new CommandLine(new ClipCommand());

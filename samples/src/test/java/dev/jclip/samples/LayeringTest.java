@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.classfile.ClassFile;
+import java.lang.classfile.constantpool.FieldRefEntry;
 import java.lang.classfile.constantpool.PoolEntry;
 import java.lang.classfile.constantpool.Utf8Entry;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class LayeringTest {
             Map.entry("text", Set.of("torch")),
             Map.entry("image", Set.of("torch")),
             Map.entry("io", Set.of("torch")),
-            Map.entry("model", Set.of("torch", "text", "io", "image")),
+            Map.entry("model", Set.of("progress", "torch", "text", "io", "image")),
             Map.entry("data", Set.of("progress", "torch", "text", "io", "image", "model")),
             Map.entry("dist", Set.of("torch", "io", "model")),
             Map.entry("eval", Set.of("progress", "torch", "text", "io", "image", "model", "data")),
@@ -88,6 +89,24 @@ class LayeringTest {
         }
         assertTrue(classes > 300, "only " + classes + " classes found");
         assertTrue(wrong.isEmpty(), "wrong-way package references: " + wrong);
+    }
+
+    /** The library ({@code clip}) never prints: its notices go through {@code dev.jclip.progress.Notices} (issue 16, quiet output). */
+    @Test void theLibraryDoesNotPrint() throws IOException {
+        Path dir = ROOT.resolve("clip/target/classes");
+        assertTrue(Files.isDirectory(dir), dir + " is not built");
+        List<String> printing = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".class")).toList()) {
+                for (PoolEntry e : ClassFile.of().parse(Files.readAllBytes(f)).constantPool()) {
+                    if (e instanceof FieldRefEntry r && r.owner().asInternalName().equals("java/lang/System")
+                            && Set.of("out", "err").contains(r.name().stringValue())) {
+                        printing.add(dir.relativize(f) + " uses System." + r.name().stringValue());
+                    }
+                }
+            }
+        }
+        assertTrue(printing.isEmpty(), String.join("\n", printing));
     }
 
     @Test void everyPackageInfoStatesItsRules() throws IOException {
