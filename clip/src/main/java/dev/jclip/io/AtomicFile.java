@@ -67,7 +67,11 @@ public final class AtomicFile {
         Files.setPosixFilePermissions(tmp, perms);
     }
 
-    static void move(Path tmp, Path target) throws IOException {
+    /**
+     * Renames {@code tmp} over {@code target} atomically where the file system allows it (a plain
+     * replacing move where it does not); for a file or a folder prepared next to its target.
+     */
+    public static void move(Path tmp, Path target) throws IOException {
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -192,7 +190,7 @@ public final class RunFolder {
                 TrainCheckpoint.save(tmp, trainer, modelConfigJson, tokenizerJson, modelMetadata, extra);
                 sync(tmp);
                 deleteTree(fin); // a step folder a kill left before its pointer switch
-                move(tmp, fin);
+                AtomicFile.move(tmp, fin);
                 sync(steps);
                 ObjectNode ptr = JSON.createObjectNode().put("step", step).put("dir", STEPS + "/" + name);
                 AtomicFile.write(out.resolve(POINTER), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(ptr));
@@ -205,7 +203,7 @@ public final class RunFolder {
             } catch (IOException | UnsupportedOperationException e) {
                 Files.copy(fin.resolve(TrainCheckpoint.MODEL_FILE), link);
             }
-            move(link, out.resolve(TrainCheckpoint.MODEL_FILE));
+            AtomicFile.move(link, out.resolve(TrainCheckpoint.MODEL_FILE));
         } catch (IOException e) {
             throw new CheckpointException(fin, "cannot commit the checkpoint: " + e, e);
         }
@@ -213,14 +211,6 @@ public final class RunFolder {
         removeLeftovers(fin);
         if (!out.equals(current)) return;
         for (String f : List.of(TrainCheckpoint.STATE_FILE, TrainCheckpoint.JSON_FILE)) deleteTree(out.resolve(f));
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     /** Flushes a folder's entries (the renames in it) to disk; not every file system allows it. */
