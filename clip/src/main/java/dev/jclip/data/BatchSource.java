@@ -14,5 +14,11 @@ public interface BatchSource extends AutoCloseable {
     /** The next batch; blocks until one is ready. */
     Batch next();
 
+    /**
+     * Asks the source to stage its batches in pinned host memory for {@code device} ({@link Batch#staged}),
+     * when it prepares them off the training thread; the default changes nothing. Returns this.
+     */
+    default BatchSource stagingFor(dev.jclip.torch.Device device) { return this; }
+
     @Override void close();
 }

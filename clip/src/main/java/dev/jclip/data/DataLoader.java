@@ -79,7 +79,7 @@ public final class DataLoader implements BatchSource {
      * Has the workers stage each batch in pinned host memory for {@code device} (a GPU; the CPU
      * changes nothing), so the training thread's copy to the device is asynchronous. Returns this.
      */
-    public DataLoader stagingFor(dev.jclip.torch.Device device) {
+    @Override public DataLoader stagingFor(dev.jclip.torch.Device device) {
         this.stageFor = device;
         return this;
     }

@@ -114,7 +114,7 @@ public final class TrainRun {
         Runtime.getRuntime().addShutdownHook(hook);
         boolean interrupted = false;
         long lastObserved = 0;
-        if (data instanceof dev.jclip.data.DataLoader dl) dl.stagingFor(trainer.config().device());
+        data.stagingFor(trainer.config().device());
         try (MetricsLog log = main ? new MetricsLog(out.resolve("metrics.jsonl")) : null) {
             while (trainer.step() < total) {
                 if (stopRequested.get() && pg == null) { interrupted = true; break; }
