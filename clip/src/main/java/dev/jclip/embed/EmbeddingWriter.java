@@ -1,5 +1,7 @@
 package dev.jclip.embed;
 
+import dev.jclip.io.AtomicFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -103,7 +105,7 @@ public final class EmbeddingWriter implements EmbeddingSink, AutoCloseable {
                     long seq = Long.parseLong(m.group(1));
                     if (seq <= covered) Files.delete(p);           // merged into a shard before the stop
                     else pending.put(seq, p);
-                } else if (n.startsWith(".") && n.endsWith(".tmp")) {
+                } else if (AtomicFile.isTemporary(p)) {
                     Files.delete(p);                                // a write cut short by the stop
                 }
             }

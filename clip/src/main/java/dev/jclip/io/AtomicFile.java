@@ -18,7 +18,20 @@ import java.nio.file.StandardOpenOption;
  * }</pre>
  */
 public final class AtomicFile {
+    private static final String TMP_SUFFIX = ".tmp";
+
     private AtomicFile() {}
+
+    /**
+     * Whether {@code p} is named like a temporary file of {@link #write} ({@code .NAME*.tmp}): what a
+     * kill during a write leaves beside its target, for a folder's owner to clean up on resume.
+     */
+    public static boolean isTemporary(Path p) {
+        Path name = p.getFileName();
+        if (name == null) return false;
+        String n = name.toString();
+        return n.startsWith(".") && n.endsWith(TMP_SUFFIX);
+    }
 
     /** Writes the content of a file through a channel. */
     @FunctionalInterface
@@ -41,7 +54,7 @@ public final class AtomicFile {
         Path tmp = null;
         try {
             if (dir != null) Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+            tmp = Files.createTempFile(dir, "." + abs.getFileName(), TMP_SUFFIX);
             keepPermissions(tmp, abs);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.write(ch);

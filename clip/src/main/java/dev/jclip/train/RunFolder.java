@@ -227,8 +227,7 @@ public final class RunFolder {
         if (!Files.isDirectory(dir)) return;
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p)) Files.deleteIfExists(p);
+                if (AtomicFile.isTemporary(p) && Files.isRegularFile(p)) Files.deleteIfExists(p);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean " + dir + ": " + e.getMessage(), e);
