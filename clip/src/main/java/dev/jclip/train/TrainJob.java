@@ -31,10 +31,6 @@ import java.util.Locale;
  */
 public final class TrainJob {
     /**
-     * The JSON report (steps, seconds, samples/s, last loss, zero-shot scores), the loop's summary,
-     * and whether this process is rank 0 (the only one whose report is complete).
-     */
-    /**
      * The run's outcome: the JSON report, the summary, whether this process is rank 0, and (after
      * the zero-shot check, else null) the similarity matrix the command line draws as {@code similarity.png}.
      */
