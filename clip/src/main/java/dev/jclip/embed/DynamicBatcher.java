@@ -19,9 +19,9 @@ import java.util.function.Function;
  * {@link #close()} finishes what was queued, then stops.
  *
  * <pre>{@code
- * DynamicBatcher<float[], float[]> images = new DynamicBatcher<>("images", 32, Duration.ofMillis(5), 1024,
- *         chws -> embedder.embedPreprocessedRows(chws));
- * float[] v = images.submit(embedder.preprocess(input)).join();
+ * DynamicBatcher<String, float[]> texts = new DynamicBatcher<>("texts", 32, Duration.ofMillis(5), 1024,
+ *         batch -> Arrays.asList(embedder.embedTexts(batch)));
+ * float[] v = texts.submit("a photo of a dog").join();
  * }</pre>
  *
  * @param <I> one request's input
