@@ -209,10 +209,11 @@ public final class Tensor implements AutoCloseable {
     /** The memory this tensor views when made by {@link Torch#fromSegment} (or derived from one), else null. */
     MemorySegment backing() { return backing; }
 
-    private static TorchException freedError() {
-        return new TorchException("tensor's memory segment was freed (its arena is closed); a tensor made with "
-                + "Torch.fromSegment, and every view of it, must not outlive the segment's arena");
-    }
+    /** Why a tensor over a {@link Torch#fromSegment} segment cannot be used (also {@link KeepAlive}'s message). */
+    static final String FREED_MESSAGE = "tensor's memory segment was freed (its arena is closed); a tensor made with "
+            + "Torch.fromSegment, and every view of it, must not outlive the segment's arena";
+
+    private static TorchException freedError() { return new TorchException(FREED_MESSAGE); }
 
     private TorchException closedError(String what) {
         TorchException e = new TorchException("use of a closed " + what
