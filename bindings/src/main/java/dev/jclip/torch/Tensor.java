@@ -267,17 +267,7 @@ public final class Tensor implements AutoCloseable {
         } finally { release(); }
     }
 
-    public long[] shape() {
-        MemorySegment h = acquire();
-        try {
-            MemorySegment out = Dispatch.FRAME.get().out;
-            Dispatch.check(NativeApi.aoti_torch_get_dim(h, out), "aoti_torch_get_dim");
-            int n = (int) out.get(JAVA_LONG, 0);
-            // The sizes pointer points into the TensorImpl: read it while the handle is held.
-            Dispatch.check(NativeApi.aoti_torch_get_sizes(h, out), "aoti_torch_get_sizes");
-            return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
-        } finally { release(); }
-    }
+    public long[] shape() { return perDim(NativeApi::aoti_torch_get_sizes, "aoti_torch_get_sizes"); }
 
     /** Size of dimension {@code d} (negative counts from the end). */
     public long size(int d) {
@@ -285,13 +275,20 @@ public final class Tensor implements AutoCloseable {
         return s[Math.floorMod(d, Math.max(1, s.length))];
     }
 
-    public long[] strides() {
+    public long[] strides() { return perDim(NativeApi::aoti_torch_get_strides, "aoti_torch_get_strides"); }
+
+    /** A native getter that stores a pointer to {@code dim()} longs into {@code out}. */
+    private interface PerDimGetter { int get(MemorySegment handle, MemorySegment out); }
+
+    /** The {@code dim()} longs {@code getter} points at (sizes or strides). */
+    private long[] perDim(PerDimGetter getter, String name) {
         MemorySegment h = acquire();
         try {
             MemorySegment out = Dispatch.FRAME.get().out;
             Dispatch.check(NativeApi.aoti_torch_get_dim(h, out), "aoti_torch_get_dim");
             int n = (int) out.get(JAVA_LONG, 0);
-            Dispatch.check(NativeApi.aoti_torch_get_strides(h, out), "aoti_torch_get_strides");
+            // The pointer points into the TensorImpl: read it while the handle is held.
+            Dispatch.check(getter.get(h, out), name);
             return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
         } finally { release(); }
     }
