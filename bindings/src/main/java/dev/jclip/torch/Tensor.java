@@ -179,10 +179,7 @@ public final class Tensor implements AutoCloseable {
     MemorySegment acquire() {
         long a = ref.acquire();
         if (a == 0) throw closedError("tensor");
-        if (backing != null && !backing.scope().isAlive()) {
-            ref.release();
-            throw freedError();
-        }
+        requireBackingAlive();
         return MemorySegment.ofAddress(a);
     }
 
@@ -193,6 +190,11 @@ public final class Tensor implements AutoCloseable {
         if (ref.acquire() == 0) {
             throw closedError("tensor passed to " + op + " as argument " + i + " '" + op.schema.args().get(i).name() + "'");
         }
+        requireBackingAlive();
+    }
+
+    /** After a successful {@code ref.acquire()}: refuses (and releases) a tensor whose backing arena is closed. */
+    private void requireBackingAlive() {
         if (backing != null && !backing.scope().isAlive()) {
             ref.release();
             throw freedError();
