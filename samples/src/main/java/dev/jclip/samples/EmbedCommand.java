@@ -4,6 +4,7 @@ import dev.jclip.eval.EvalModel;
 import dev.jclip.eval.FeatureFile;
 import dev.jclip.eval.Features;
 import dev.jclip.embed.BulkEmbedder;
+import dev.jclip.progress.ProgressListener;
 import dev.jclip.embed.EmbeddingSink;
 import dev.jclip.embed.EmbeddingWriter;
 import dev.jclip.embed.ImageSources;
@@ -165,12 +166,9 @@ public final class EmbedCommand implements Callable<Integer> {
     }
 
     private BulkEmbedder.Stats run(EvalModel m, ImageSources src, java.util.Set<String> done, EmbeddingSink sink) {
-        EmbedProgress p = new EmbedProgress(progress, done.size());
-        try {
-            return new BulkEmbedder(Models.embedder(m), batch, threads()).run(src, done::contains, sink, p, src.count());
-        } finally {
-            p.done();
-        }
+        ProgressListener p = ConsoleProgress.create(progress, "10s");
+        return new BulkEmbedder(Models.embedder(m), batch, threads()).progress(p, done.size())
+                .run(src, done::contains, sink, ConsoleProgress.skipped(p), src.count());
     }
 
     /** Shards written as the run goes; a killed run loses at most the batch in flight, --resume continues it. */
