@@ -158,7 +158,8 @@ public final class EmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int threads() {
+    /** {@code --workers} of embed and index: default cores - 1, at least 1. */
+    static int threads(Integer workers) {
         int w = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         if (w < 1) throw new IllegalArgumentException("--workers must be >= 1, got " + w);
         return w;
@@ -166,7 +167,7 @@ public final class EmbedCommand implements Callable<Integer> {
 
     private BulkEmbedder.Stats run(EvalModel m, ImageSources src, java.util.Set<String> done, EmbeddingSink sink) {
         ProgressListener p = ConsoleProgress.create(progress, "10s");
-        return new BulkEmbedder(Models.embedder(m), batch, threads()).progress(p, done.size())
+        return new BulkEmbedder(Models.embedder(m), batch, threads(workers)).progress(p, done.size())
                 .run(src, done::contains, sink, ConsoleProgress.skipped(p), src.count());
     }
 

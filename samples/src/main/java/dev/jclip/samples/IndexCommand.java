@@ -81,9 +81,8 @@ public final class IndexCommand implements Callable<Integer> {
             }
             try (VectorIndex ix = append ? VectorIndex.open(out) : VectorIndex.create(out, em.model().architecture().embedDim(), info, m, beam)) {
                 Set<String> have = append ? ix.keys() : Set.of();
-                int w = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
                 ProgressListener p = ConsoleProgress.create(progress, "10s");
-                BulkEmbedder.Stats st = new BulkEmbedder(Models.embedder(em), batch, w).progress(p, have.size())
+                BulkEmbedder.Stats st = new BulkEmbedder(Models.embedder(em), batch, EmbedCommand.threads(workers)).progress(p, have.size())
                         .run(src, have::contains, ix, ConsoleProgress.skipped(p), src.count());
                 System.out.println(String.format(Locale.ROOT, "indexed %d images into %s (%d in total, %.1f img/s)%s%s", st.embedded(), out,
                         ix.size(), st.imagesPerSecond(), st.skipped() > 0 ? ", " + st.skipped() + " already there" : "",
