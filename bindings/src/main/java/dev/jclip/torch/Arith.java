@@ -17,36 +17,29 @@ final class Arith {
     static Tensor add(Tensor a, Tensor b, double alpha) {
         if (!a.dtype().isFloatingPoint() && !b.dtype().isFloatingPoint()) return addIntegral(a, b, alpha);
         MemorySegment out = Dispatch.FRAME.get().out;
-        int rc;
+        if (subtract(a, b, alpha, out) == 0) return Tensor.adopt(out); // subtract always allocates: never an alias of a segment
+        String why = ErrorCapture.replay(() -> {
+            int r = subtract(a, b, alpha, out);
+            if (r == 0) Tensor.adoptTemporary(out.get(JAVA_LONG, 0)).close();
+            return r;
+        });
+        throw new TorchException("aten::" + (alpha < 0 ? "sub" : "add") + ".Tensor failed" + (why != null ? ": " + why : "")
+                + "\n  arguments: self=" + a.describe() + ", other=" + b.describe() + ", alpha=" + alpha);
+    }
+
+    /** {@code a + alpha*b} as {@code subtract(a, b, -alpha)} into {@code out}, both tensors held for the call; the return code. */
+    private static int subtract(Tensor a, Tensor b, double alpha, MemorySegment out) {
         MemorySegment ha = a.acquire();
         try {
             MemorySegment hb = b.acquire();
             try {
-                rc = KeepAlive.subtract(ha, hb, -alpha, out, a.backing(), b.backing());
-                if (rc == 0) return Tensor.adopt(out); // subtract always allocates: never an alias of a segment
+                return KeepAlive.subtract(ha, hb, -alpha, out, a.backing(), b.backing());
             } finally {
                 b.release();
             }
         } finally {
             a.release();
         }
-        String why = ErrorCapture.replay(() -> {
-            MemorySegment xa = a.acquire();
-            try {
-                MemorySegment xb = b.acquire();
-                try {
-                    int r = KeepAlive.subtract(xa, xb, -alpha, out, a.backing(), b.backing());
-                    if (r == 0) Tensor.adoptTemporary(out.get(JAVA_LONG, 0)).close();
-                    return r;
-                } finally {
-                    b.release();
-                }
-            } finally {
-                a.release();
-            }
-        });
-        throw new TorchException("aten::" + (alpha < 0 ? "sub" : "add") + ".Tensor failed" + (why != null ? ": " + why : "")
-                + "\n  arguments: self=" + a.describe() + ", other=" + b.describe() + ", alpha=" + alpha);
     }
 
     /**

@@ -100,7 +100,6 @@ final class KeepAlive {
 
     /** The linker refuses a segment whose arena was closed between the check and the call. */
     static TorchException freed(IllegalStateException e) {
-        return new TorchException("tensor's memory segment was freed (its arena is closed); a tensor made with "
-                + "Torch.fromSegment, and every view of it, must not outlive the segment's arena", e);
+        return new TorchException(Tensor.FREED_MESSAGE, e);
     }
 }

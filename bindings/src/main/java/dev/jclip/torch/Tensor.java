@@ -179,10 +179,7 @@ public final class Tensor implements AutoCloseable {
     MemorySegment acquire() {
         long a = ref.acquire();
         if (a == 0) throw closedError("tensor");
-        if (backing != null && !backing.scope().isAlive()) {
-            ref.release();
-            throw freedError();
-        }
+        requireBackingAlive();
         return MemorySegment.ofAddress(a);
     }
 
@@ -193,6 +190,11 @@ public final class Tensor implements AutoCloseable {
         if (ref.acquire() == 0) {
             throw closedError("tensor passed to " + op + " as argument " + i + " '" + op.schema.args().get(i).name() + "'");
         }
+        requireBackingAlive();
+    }
+
+    /** After a successful {@code ref.acquire()}: refuses (and releases) a tensor whose backing arena is closed. */
+    private void requireBackingAlive() {
         if (backing != null && !backing.scope().isAlive()) {
             ref.release();
             throw freedError();
@@ -209,10 +211,11 @@ public final class Tensor implements AutoCloseable {
     /** The memory this tensor views when made by {@link Torch#fromSegment} (or derived from one), else null. */
     MemorySegment backing() { return backing; }
 
-    private static TorchException freedError() {
-        return new TorchException("tensor's memory segment was freed (its arena is closed); a tensor made with "
-                + "Torch.fromSegment, and every view of it, must not outlive the segment's arena");
-    }
+    /** Why a tensor over a {@link Torch#fromSegment} segment cannot be used (also {@link KeepAlive}'s message). */
+    static final String FREED_MESSAGE = "tensor's memory segment was freed (its arena is closed); a tensor made with "
+            + "Torch.fromSegment, and every view of it, must not outlive the segment's arena";
+
+    private static TorchException freedError() { return new TorchException(FREED_MESSAGE); }
 
     private TorchException closedError(String what) {
         TorchException e = new TorchException("use of a closed " + what
@@ -266,17 +269,7 @@ public final class Tensor implements AutoCloseable {
         } finally { release(); }
     }
 
-    public long[] shape() {
-        MemorySegment h = acquire();
-        try {
-            MemorySegment out = Dispatch.FRAME.get().out;
-            Dispatch.check(NativeApi.aoti_torch_get_dim(h, out), "aoti_torch_get_dim");
-            int n = (int) out.get(JAVA_LONG, 0);
-            // The sizes pointer points into the TensorImpl: read it while the handle is held.
-            Dispatch.check(NativeApi.aoti_torch_get_sizes(h, out), "aoti_torch_get_sizes");
-            return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
-        } finally { release(); }
-    }
+    public long[] shape() { return perDim(NativeApi::aoti_torch_get_sizes, "aoti_torch_get_sizes"); }
 
     /** Size of dimension {@code d} (negative counts from the end). */
     public long size(int d) {
@@ -284,13 +277,20 @@ public final class Tensor implements AutoCloseable {
         return s[Math.floorMod(d, Math.max(1, s.length))];
     }
 
-    public long[] strides() {
+    public long[] strides() { return perDim(NativeApi::aoti_torch_get_strides, "aoti_torch_get_strides"); }
+
+    /** A native getter that stores a pointer to {@code dim()} longs into {@code out}. */
+    private interface PerDimGetter { int get(MemorySegment handle, MemorySegment out); }
+
+    /** The {@code dim()} longs {@code getter} points at (sizes or strides). */
+    private long[] perDim(PerDimGetter getter, String name) {
         MemorySegment h = acquire();
         try {
             MemorySegment out = Dispatch.FRAME.get().out;
             Dispatch.check(NativeApi.aoti_torch_get_dim(h, out), "aoti_torch_get_dim");
             int n = (int) out.get(JAVA_LONG, 0);
-            Dispatch.check(NativeApi.aoti_torch_get_strides(h, out), "aoti_torch_get_strides");
+            // The pointer points into the TensorImpl: read it while the handle is held.
+            Dispatch.check(getter.get(h, out), name);
             return out.get(ValueLayout.ADDRESS, 0).reinterpret(8L * n).toArray(JAVA_LONG);
         } finally { release(); }
     }

@@ -216,7 +216,7 @@ public final class CheckpointFiles implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new CheckpointException(file, "is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e, e);
+            throw new CheckpointException(file, "cannot read: " + MappedFile.reason(e), e);
         }
     }
 

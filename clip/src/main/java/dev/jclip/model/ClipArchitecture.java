@@ -91,8 +91,7 @@ public record ClipArchitecture(int embedDim, int imageResolution, int[] visionLa
                             int transformerLayers, boolean quickGelu) {
         this(embedDim, imageResolution, visionLayers, visionWidth, visionPatchSize, contextLength, vocabSize, transformerWidth,
                 transformerHeads, transformerLayers, openaiVision(visionPatchSize, visionWidth, quickGelu),
-                new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU, Math.max(1, transformerHeads),
-                        4 * Math.max(1, transformerWidth), TowerOptions.DEFAULT_EPS, 0));
+                TowerOptions.openai(Math.max(1, transformerWidth), Math.max(1, transformerHeads), quickGelu));
     }
 
     private static TowerOptions openaiVision(Integer patch, int width, boolean quickGelu) {

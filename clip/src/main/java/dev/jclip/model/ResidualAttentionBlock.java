@@ -26,8 +26,7 @@ public final class ResidualAttentionBlock extends Module {
     private final Parameter ls1, ls2;
 
     public ResidualAttentionBlock(ParameterStore store, String prefix, long width, long heads, boolean quickGelu) {
-        this(store, prefix, width, new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU, (int) heads,
-                (int) (4 * width), TowerOptions.DEFAULT_EPS, 0));
+        this(store, prefix, width, TowerOptions.openai((int) width, (int) heads, quickGelu));
     }
 
     /** A block as {@code options} describe it (heads, MLP width, activation, LayerNorm eps, LayerScale). */

@@ -29,8 +29,7 @@ public final class TextTransformer extends Module {
 
     public TextTransformer(ParameterStore store, int contextLength, int vocabSize, int width, int heads, int layers,
                            int embedDim, boolean quickGelu) {
-        this(store, contextLength, vocabSize, width, layers, embedDim,
-                new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU, heads, 4 * width, TowerOptions.DEFAULT_EPS, 0));
+        this(store, contextLength, vocabSize, width, layers, embedDim, TowerOptions.openai(width, heads, quickGelu));
     }
 
     /** A text tower whose blocks and {@code ln_final} follow {@code options}. */

@@ -34,7 +34,15 @@ public record TowerOptions(Activation activation, int heads, int mlpWidth, doubl
 
     /** What {@code build_model} builds for a transformer of {@code width}: width/64 heads, 4x MLP. */
     public static TowerOptions openai(int width, boolean quickGelu) {
-        return new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU, Math.max(1, width / 64), 4 * width, DEFAULT_EPS, 0);
+        return openai(width, Math.max(1, width / 64), quickGelu);
+    }
+
+    /**
+     * {@code build_model}'s transformer with the heads given (the reference constructor's
+     * {@code transformer_heads}, the towers' {@code heads} arguments): 4x MLP, eps 1e-5, no LayerScale.
+     */
+    public static TowerOptions openai(int width, int heads, boolean quickGelu) {
+        return new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU, heads, 4 * width, DEFAULT_EPS, 0);
     }
 
     /** {@code build_model}'s ModifiedResNet: an attention pool of {@code width * 32 / 64} heads, no MLP. */

@@ -21,8 +21,7 @@ public final class Transformer extends Module {
 
     public Transformer(ParameterStore store, String prefix, long width, int layers, long heads, boolean causal,
                        boolean quickGelu) {
-        this(store, prefix, width, layers, causal, new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU,
-                (int) heads, (int) (4 * width), TowerOptions.DEFAULT_EPS, 0));
+        this(store, prefix, width, layers, causal, TowerOptions.openai((int) width, (int) heads, quickGelu));
     }
 
     /** {@code layers} blocks as {@code options} describe them. */

@@ -32,8 +32,7 @@ public final class VisionTransformer extends Module implements VisionTower {
 
     public VisionTransformer(ParameterStore store, String prefix, int inputResolution, int patchSize, int width,
                              int layers, int heads, int outputDim, boolean quickGelu) {
-        this(store, prefix, inputResolution, patchSize, width, layers, outputDim,
-                new TowerOptions(quickGelu ? Activation.QUICK_GELU : Activation.GELU, heads, 4 * width, TowerOptions.DEFAULT_EPS, 0));
+        this(store, prefix, inputResolution, patchSize, width, layers, outputDim, TowerOptions.openai(width, heads, quickGelu));
     }
 
     /** A ViT whose blocks and LayerNorms follow {@code options}. */
