@@ -1,6 +1,8 @@
 package dev.jclip.embed;
 
 import dev.jclip.image.ImageDecodeException;
+import dev.jclip.progress.ProgressListener;
+import dev.jclip.progress.ProgressTracker;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -17,25 +20,18 @@ import java.util.function.Predicate;
  * calling thread runs the model on full batches: a reader thread walks the {@link ImageSources}
  * and hands each image to the workers; results come back in input order through a bounded queue,
  * so memory holds a few batches whatever the number of images. Each batch goes to an
- * {@link EmbeddingSink} (durable when it returns). Images that fail to decode are reported to the
- * listener (key and reason) and skipped.
+ * {@link EmbeddingSink} (durable when it returns). Progress goes to a {@link ProgressListener}
+ * (task {@code embedding}, unit {@code images}); images that fail to decode are handed to the
+ * caller's failure callback (key and reason) and skipped.
  *
  * <pre>{@code
  * try (EmbeddingWriter out = EmbeddingWriter.open(dir, emb.dim(), model, 10_000, true)) {
- *     BulkEmbedder.Stats s = new BulkEmbedder(emb, 64, 4).run(sources, out.done()::contains, out, listener);
+ *     BulkEmbedder.Stats s = new BulkEmbedder(emb, 64, 4).progress(listener, out.done().size())
+ *             .run(sources, out.done()::contains, out, (key, why) -> log.warn(key + ": " + why), sources.count());
  * }
  * }</pre>
  */
 public final class BulkEmbedder {
-    /** Progress and failures, called on the model thread. */
-    public interface Listener {
-        /** {@code total}: items in the sources when known (-1 otherwise), before skipping. */
-        default void started(long total) {}
-
-        default void progress(Stats s) {}
-
-        default void failed(String key, String reason) {}
-    }
 
     /**
      * Counts so far. {@code waitSeconds}: time the model thread spent waiting for decoded images
@@ -54,6 +50,8 @@ public final class BulkEmbedder {
     private final ClipEmbedder embedder;
     private final int batch;
     private final int workers;
+    private ProgressListener progress = ProgressListener.NONE;
+    private long alreadyDone;
 
     public BulkEmbedder(ClipEmbedder embedder, int batch, int workers) {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
@@ -64,12 +62,31 @@ public final class BulkEmbedder {
     }
 
     /**
-     * Embeds every item of {@code sources} whose key {@code skip} rejects; {@code total} (-1: not
-     * known) is passed to the listener for rate and ETA.
+     * Reports progress to {@code listener} (null: none), called on the model thread;
+     * {@code alreadyDone}: items found in the output already (a resumed run), counted as done from
+     * the start and not in the rate.
      */
-    public Stats run(ImageSources sources, Predicate<String> skip, EmbeddingSink sink, Listener listener, long total) {
+    public BulkEmbedder progress(ProgressListener listener, long alreadyDone) {
+        this.progress = listener == null ? ProgressListener.NONE : listener;
+        this.alreadyDone = Math.max(0, alreadyDone);
+        return this;
+    }
+
+    /**
+     * Embeds every item of {@code sources} that {@code skip} does not accept; {@code failed} gets
+     * the key and reason of each image that cannot be decoded (on the model thread); {@code total}
+     * (-1: not known) is the number of items for rate and ETA.
+     */
+    public Stats run(ImageSources sources, Predicate<String> skip, EmbeddingSink sink, BiConsumer<String, String> failed, long total) {
         long t0 = System.nanoTime();
-        listener.started(total);
+        long all = Math.max(0, total);
+        try (ProgressTracker tracker = progress.track("embedding", "images", all, Math.min(alreadyDone, all))) {
+            return run(sources, skip, sink, failed, tracker, t0);
+        }
+    }
+
+    private Stats run(ImageSources sources, Predicate<String> skip, EmbeddingSink sink, BiConsumer<String, String> onFailure,
+                      ProgressTracker tracker, long t0) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2 * batch + 2 * workers);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "jclip-embed-decode");
@@ -109,7 +126,7 @@ public final class BulkEmbedder {
                 if (o instanceof RuntimeException e) throw e;
                 if (d.error != null) {
                     failed++;
-                    listener.failed(d.key, d.error);
+                    onFailure.accept(d.key, d.error);
                     continue;
                 }
                 System.arraycopy(d.chw, 0, buf, keys.size() * per, per);
@@ -117,7 +134,7 @@ public final class BulkEmbedder {
                 if (keys.size() == batch) {
                     modelNs += flush(buf, keys, sink);
                     embedded += batch;
-                    listener.progress(stats(embedded, skipped, failed, modelNs, waitNs, t0));
+                    report(tracker, embedded, failed);
                 }
             }
             if (!keys.isEmpty()) {
@@ -126,7 +143,7 @@ public final class BulkEmbedder {
                 embedded += n;
             }
             Stats s = stats(embedded, skipped, failed, modelNs, waitNs, t0);
-            listener.progress(s);
+            report(tracker, embedded, failed);
             return s;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -137,6 +154,10 @@ public final class BulkEmbedder {
             reader.interrupt();
             pool.shutdownNow();
         }
+    }
+
+    private void report(ProgressTracker tracker, long embedded, long failed) {
+        tracker.to(alreadyDone + embedded + failed, failed > 0 ? failed + " unreadable" : "");
     }
 
     private Stats stats(long embedded, long[] skipped, long failed, long modelNs, long waitNs, long t0) {

@@ -50,8 +50,20 @@ public final class ZeroShotClassifier {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         List<String> prompts = new ArrayList<>(classes.size() * templates.size());
         for (String c : classes) prompts.addAll(templates.apply(c));
-        int t = templates.size();
-        Features e = TextEmbedder.embed(model, tokenizer, prompts, batch).normalized();
+        return fromPrompts(classes, TextEmbedder.embed(model, tokenizer, prompts, batch), templates.size());
+    }
+
+    /**
+     * The classifier from prompt embeddings already computed (e.g. by a server that batches text
+     * requests): rows class-major, {@code templatesPerClass} per class; they are L2-normalised here.
+     */
+    public static ZeroShotClassifier fromPrompts(List<String> classes, Features prompts, int templatesPerClass) {
+        if (classes.isEmpty()) throw new IllegalArgumentException("empty class list");
+        int t = templatesPerClass;
+        if (t < 1 || prompts.rows() != classes.size() * t) {
+            throw new IllegalArgumentException(prompts.rows() + " prompt embeddings for " + classes.size() + " classes x " + t + " templates");
+        }
+        Features e = prompts.normalized();
         int dim = e.dim();
         float[] out = new float[classes.size() * dim];
         double[] acc = new double[dim];

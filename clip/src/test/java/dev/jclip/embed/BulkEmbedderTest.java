@@ -87,7 +87,7 @@ class BulkEmbedderTest {
 
     private EmbeddingReader.All embedAll(ImageSources src, Path out) {
         try (EmbeddingWriter w = EmbeddingWriter.open(out, emb.dim(), Map.of("checkpoint", "vit_a"), 4, false)) {
-            new BulkEmbedder(emb, 3, 2).run(src, w.done()::contains, w, new BulkEmbedder.Listener() {}, src.count());
+            new BulkEmbedder(emb, 3, 2).run(src, w.done()::contains, w, (k, why) -> {}, src.count());
         }
         return EmbeddingReader.open(out).readAll();
     }
@@ -97,9 +97,7 @@ class BulkEmbedderTest {
         ImageSources src = ImageSources.of(List.of(images.toString()), null);
         BulkEmbedder.Stats st;
         try (EmbeddingWriter w = EmbeddingWriter.open(dir.resolve("out-bad"), emb.dim(), Map.of(), 100, false)) {
-            st = new BulkEmbedder(emb, 4, 2).run(src, k -> false, w, new BulkEmbedder.Listener() {
-                @Override public void failed(String key, String reason) { bad.add(key + ": " + reason); }
-            }, -1);
+            st = new BulkEmbedder(emb, 4, 2).run(src, k -> false, w, (key, reason) -> bad.add(key + ": " + reason), -1);
         }
         assertEquals(9, st.embedded());
         assertEquals(1, st.failed());
@@ -121,7 +119,7 @@ class BulkEmbedderTest {
         assertThrows(RuntimeException.class, () -> new BulkEmbedder(emb, 3, 2).run(src, k -> false, (keys, v) -> {
             if (++batches[0] == 3) throw killed;
             w1.accept(keys, v);
-        }, new BulkEmbedder.Listener() {}, -1));
+        }, (k, why) -> {}, -1));
         Files.writeString(out.resolve(".batch-000000009.safetensors12345.tmp"), "a write cut short");   // what a kill leaves
         assertEquals(6, EmbeddingReader.open(out).size(), "two batches were durable before the stop");
         assertThrows(IllegalArgumentException.class, () -> EmbeddingWriter.open(out, emb.dim(), Map.of(), 4, false),
@@ -129,7 +127,7 @@ class BulkEmbedderTest {
 
         try (EmbeddingWriter w2 = EmbeddingWriter.open(out, emb.dim(), Map.of("checkpoint", "vit_a"), 4, true)) {
             assertEquals(6, w2.done().size());
-            BulkEmbedder.Stats st = new BulkEmbedder(emb, 3, 2).run(src, w2.done()::contains, w2, new BulkEmbedder.Listener() {}, -1);
+            BulkEmbedder.Stats st = new BulkEmbedder(emb, 3, 2).run(src, w2.done()::contains, w2, (k, why) -> {}, -1);
             assertEquals(3, st.embedded());
             assertEquals(6, st.skipped());
         }

@@ -17,7 +17,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -65,9 +64,9 @@ public final class BenchEmbedCommand implements Callable<Integer> {
                     m.eval();
                     ClipEmbedder e = new ClipEmbedder(m, new ClipPreprocess(a.imageResolution()), null);
                     ImageSources src = ImageSources.of(List.of(dir.toString()), null);
-                    new BulkEmbedder(e, batch, 1).run(ImageSources.of(List.of(dir + "/img-000[0-3]*.jpg"), null), k -> false, (k, v) -> {}, new BulkEmbedder.Listener() {}, -1);   // warm-up
+                    new BulkEmbedder(e, batch, 1).run(ImageSources.of(List.of(dir + "/img-000[0-3]*.jpg"), null), k -> false, (k, v) -> {}, (k, why) -> {}, -1);   // warm-up
                     for (int w : ws) {
-                        BulkEmbedder.Stats s = new BulkEmbedder(e, batch, w).run(src, k -> false, (k, v) -> {}, new BulkEmbedder.Listener() {}, count);
+                        BulkEmbedder.Stats s = new BulkEmbedder(e, batch, w).run(src, k -> false, (k, v) -> {}, (k, why) -> {}, count);
                         System.out.println(String.format(Locale.ROOT, "%-10s %8d %10.1f %11.0f%% %10.1f", name, w, s.imagesPerSecond(),
                                 100 * s.waitShare(), s.elapsedSeconds()));
                     }

@@ -10,6 +10,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.jclip.embed.ClipEmbedder;
 import dev.jclip.embed.DynamicBatcher;
 import dev.jclip.embed.ImageInput;
+import dev.jclip.eval.Features;
+import dev.jclip.eval.ZeroShotClassifier;
 import dev.jclip.image.ImageDecodeException;
 import dev.jclip.image.ImageDecoder;
 import dev.jclip.index.VectorIndex;
@@ -312,24 +314,15 @@ final class ClipServer implements AutoCloseable {
         return out;
     }
 
-    /** Per class: the mean of its template embeddings, re-normalised (CLIP's prompt ensemble). */
+    /** Per class: the mean of its template embeddings, re-normalised (CLIP's prompt ensemble, as {@link ZeroShotClassifier}). */
     private float[][] classifier(List<String> classes, List<String> templates) {
         List<String> prompts = new ArrayList<>();
         for (String c : classes) for (String t : templates) prompts.add(t.replace("{}", c));
         float[][] e = textVectors(prompts);
-        float[][] w = new float[classes.size()][embedder.dim()];
-        for (int c = 0; c < classes.size(); c++) {
-            double norm = 0;
-            for (int j = 0; j < embedder.dim(); j++) {
-                double s = 0;
-                for (int t = 0; t < templates.size(); t++) s += e[c * templates.size() + t][j];
-                w[c][j] = (float) (s / templates.size());
-                norm += w[c][j] * (double) w[c][j];
-            }
-            float inv = (float) (1 / Math.sqrt(Math.max(norm, 1e-24)));
-            for (int j = 0; j < embedder.dim(); j++) w[c][j] *= inv;
-        }
-        return w;
+        float[] flat = new float[e.length * embedder.dim()];
+        for (int i = 0; i < e.length; i++) System.arraycopy(e[i], 0, flat, i * embedder.dim(), embedder.dim());
+        Features w = ZeroShotClassifier.fromPrompts(classes, new Features(flat, e.length, embedder.dim()), templates.size()).weights();
+        return split(w.data(), classes.size(), embedder.dim()).toArray(float[][]::new);
     }
 
     private ObjectNode search(HttpExchange ex, byte[] body, Map<String, List<String>> q) {

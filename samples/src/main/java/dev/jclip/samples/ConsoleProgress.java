@@ -71,6 +71,19 @@ final class ConsoleProgress implements ProgressListener {
         };
     }
 
+    /**
+     * Where a command line sends files it could not read: {@code skipped PATH: reason} on the
+     * progress stream, and on stderr even with {@code --progress none} (a skipped file is a result,
+     * not progress).
+     */
+    static java.util.function.BiConsumer<String, String> skipped(ProgressListener p) {
+        return (key, reason) -> {
+            String line = "skipped " + key + ": " + reason;
+            if (p == ProgressListener.NONE) System.err.println(line);
+            else p.note(line);
+        };
+    }
+
     @Override public synchronized void update(Progress p) {
         if (bar) {
             ProgressBar b = bars.computeIfAbsent(p.task(), t -> new ProgressBarBuilder().setTaskName(t).setInitialMax(Math.max(p.total(), 1))

@@ -4,6 +4,7 @@ import dev.jclip.eval.EvalModel;
 import dev.jclip.eval.FeatureFile;
 import dev.jclip.eval.Features;
 import dev.jclip.embed.BulkEmbedder;
+import dev.jclip.progress.ProgressListener;
 import dev.jclip.embed.EmbeddingSink;
 import dev.jclip.embed.EmbeddingWriter;
 import dev.jclip.embed.ImageSources;
@@ -25,7 +26,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -158,19 +158,17 @@ public final class EmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int threads() {
+    /** {@code --workers} of embed and index: default cores - 1, at least 1. */
+    static int threads(Integer workers) {
         int w = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         if (w < 1) throw new IllegalArgumentException("--workers must be >= 1, got " + w);
         return w;
     }
 
     private BulkEmbedder.Stats run(EvalModel m, ImageSources src, java.util.Set<String> done, EmbeddingSink sink) {
-        EmbedProgress p = new EmbedProgress(progress, done.size());
-        try {
-            return new BulkEmbedder(Models.embedder(m), batch, threads()).run(src, done::contains, sink, p, src.count());
-        } finally {
-            p.done();
-        }
+        ProgressListener p = ConsoleProgress.create(progress, "10s");
+        return new BulkEmbedder(Models.embedder(m), batch, threads(workers)).progress(p, done.size())
+                .run(src, done::contains, sink, ConsoleProgress.skipped(p), src.count());
     }
 
     /** Shards written as the run goes; a killed run loses at most the batch in flight, --resume continues it. */

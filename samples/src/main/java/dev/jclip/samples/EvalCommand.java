@@ -14,8 +14,6 @@ import dev.jclip.eval.Retrieval;
 import dev.jclip.data.Subset;
 import dev.jclip.eval.TextEmbedder;
 import dev.jclip.image.PreprocessBatch;
-import dev.jclip.torch.DType;
-import dev.jclip.torch.Device;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,7 @@
 package dev.jclip.samples;
 
 import dev.jclip.embed.BulkEmbedder;
+import dev.jclip.progress.ProgressListener;
 import dev.jclip.embed.EmbeddingReader;
 import dev.jclip.embed.ImageSources;
 import dev.jclip.eval.EvalModel;
@@ -80,14 +81,9 @@ public final class IndexCommand implements Callable<Integer> {
             }
             try (VectorIndex ix = append ? VectorIndex.open(out) : VectorIndex.create(out, em.model().architecture().embedDim(), info, m, beam)) {
                 Set<String> have = append ? ix.keys() : Set.of();
-                int w = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-                EmbedProgress p = new EmbedProgress(progress, have.size());
-                BulkEmbedder.Stats st;
-                try {
-                    st = new BulkEmbedder(Models.embedder(em), batch, w).run(src, have::contains, ix, p, src.count());
-                } finally {
-                    p.done();
-                }
+                ProgressListener p = ConsoleProgress.create(progress, "10s");
+                BulkEmbedder.Stats st = new BulkEmbedder(Models.embedder(em), batch, EmbedCommand.threads(workers)).progress(p, have.size())
+                        .run(src, have::contains, ix, ConsoleProgress.skipped(p), src.count());
                 System.out.println(String.format(Locale.ROOT, "indexed %d images into %s (%d in total, %.1f img/s)%s%s", st.embedded(), out,
                         ix.size(), st.imagesPerSecond(), st.skipped() > 0 ? ", " + st.skipped() + " already there" : "",
                         st.failed() > 0 ? ", " + st.failed() + " skipped as unreadable" : ""));

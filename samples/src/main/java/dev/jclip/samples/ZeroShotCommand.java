@@ -7,8 +7,6 @@ import dev.jclip.eval.ImageEmbedder;
 import dev.jclip.eval.PromptTemplates;
 import dev.jclip.eval.ZeroShotClassifier;
 import dev.jclip.image.PreprocessBatch;
-import dev.jclip.torch.DType;
-import dev.jclip.torch.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +30,6 @@ import java.util.concurrent.Callable;
         description = "Zero-shot classify images against class names (prompt-template ensemble, top-k with probabilities).")
 public final class ZeroShotCommand implements Callable<Integer> {
     @Mixin CheckpointOptions ckpt;
-
 
     @Option(names = "--classes", required = true, description = "Class-name file (JSON array or one per line) or a comma-separated list.")
     String classes;
